@@ -1,0 +1,103 @@
+/**
+ * What one idle WebSocket costs in relay memory, with @hono/node-ws (the relay) against a bare `ws`
+ * server (the baseline), measured in the same run. Each server runs in its own child process so their
+ * heaps do not mix; the client sockets live in this process.
+ *
+ * Usage: npm run bench -- relay-idle-sockets [count]   (default 2000 sockets)
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import WebSocket from 'ws';
+
+const COUNT = Number(process.argv[2] ?? 2000);
+const self = fileURLToPath(import.meta.url);
+
+interface Sample {
+  rss: number;
+  heapUsed: number;
+  external: number;
+}
+
+if (process.argv[2] === '--serve') {
+  await serve(process.argv[3] === 'hono' ? 'hono' : 'ws');
+} else {
+  await main();
+}
+
+async function serve(kind: 'hono' | 'ws'): Promise<void> {
+  let port: number;
+  if (kind === 'hono') {
+    const { createRelay } = await import('#sync-server/create-relay');
+    const { openSqliteStore } = await import('#sync-server/store/sqlite-store');
+    const { createLogger } = await import('#sync-server/logger');
+    const relay = createRelay({
+      store: openSqliteStore(':memory:'),
+      clock: { now: () => Date.now() },
+      config: { appDir: undefined, publicOrigin: undefined },
+      logger: createLogger({ level: 'error' }),
+    });
+    ({ port } = await relay.listen(0, '127.0.0.1'));
+  } else {
+    const { WebSocketServer } = await import('ws');
+    const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', path: '/sync' });
+    await new Promise((resolve) => wss.once('listening', resolve));
+    port = (wss.address() as { port: number }).port;
+    wss.on('connection', (ws) => ws.on('message', () => undefined));
+  }
+  process.on('message', (message) => {
+    if (message === 'sample') {
+      globalThis.gc?.();
+      globalThis.gc?.();
+      const m = process.memoryUsage();
+      process.send?.({ rss: m.rss, heapUsed: m.heapUsed, external: m.external + m.arrayBuffers });
+    }
+  });
+  process.send?.({ port });
+}
+
+function ask<T>(child: ChildProcess, message?: string): Promise<T> {
+  return new Promise((resolve) => {
+    child.once('message', (reply) => resolve(reply as T));
+    if (message !== undefined) child.send(message);
+  });
+}
+
+async function measure(kind: 'hono' | 'ws'): Promise<{ perSocket: number; heapPerSocket: number }> {
+  const child = fork(self, ['--serve', kind], { execArgv: ['--import', 'tsx', '--expose-gc'] });
+  const { port } = await ask<{ port: number }>(child);
+  await new Promise((r) => setTimeout(r, 300));
+  const before = await ask<Sample>(child, 'sample');
+  const sockets: WebSocket[] = [];
+  for (let i = 0; i < COUNT; i += 100) {
+    const batch = Array.from({ length: Math.min(100, COUNT - i) }, () => new WebSocket(`ws://127.0.0.1:${port}/sync`));
+    await Promise.all(
+      batch.map((ws) => new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject))),
+    );
+    sockets.push(...batch);
+  }
+  await new Promise((r) => setTimeout(r, 500));
+  const after = await ask<Sample>(child, 'sample');
+  for (const ws of sockets) ws.terminate();
+  child.kill();
+  return {
+    perSocket: (after.rss - before.rss) / COUNT,
+    heapPerSocket: (after.heapUsed + after.external - before.heapUsed - before.external) / COUNT,
+  };
+}
+
+async function main(): Promise<void> {
+  console.log(`idle WebSockets: ${COUNT} per server, Node ${process.version}`);
+  const baseline = await measure('ws');
+  const relay = await measure('hono');
+  const kb = (n: number): string => `${(n / 1024).toFixed(1)} KiB`;
+  console.log(
+    `baseline  ws WebSocketServer   rss/socket ${kb(baseline.perSocket)}   heap+external/socket ${kb(baseline.heapPerSocket)}`,
+  );
+  console.log(
+    `relay     @hono/node-ws        rss/socket ${kb(relay.perSocket)}   heap+external/socket ${kb(relay.heapPerSocket)}`,
+  );
+  console.log(
+    `ratio relay/baseline           rss ${(relay.perSocket / baseline.perSocket).toFixed(2)}   heap ${(relay.heapPerSocket / baseline.heapPerSocket).toFixed(2)}`,
+  );
+  console.log(`projected for 10,000 idle sockets: ${((relay.perSocket * 10_000) / 1024 / 1024).toFixed(0)} MiB rss`);
+}

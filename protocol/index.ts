@@ -1,0 +1,11 @@
+/**
+ * Carnet's wire protocol: frame schemas with their inferred types, wire error codes and the version.
+ * Shared by vault/ (the client) and sync-server/ (the relay); docs/PROTOCOL.md is the normative text.
+ *
+ * @example
+ * import { ClientFrame, PROTOCOL_VERSION } from '#protocol';
+ * const parsed = v.safeParse(ClientFrame, JSON.parse(text));
+ */
+export { PROTOCOL_VERSION } from './version.ts';
+export { WIRE_ERROR_CODES, type WireErrorCode } from './error-codes.ts';
+export { HelloFrame, WelcomeFrame, ErrorFrame, ClientFrame, RelayFrame } from './frames.ts';

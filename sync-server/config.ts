@@ -1,0 +1,101 @@
+import { parseArgs } from 'node:util';
+import path from 'node:path';
+
+/** Everything the relay can be told at start, from the environment or from flags (flags win). */
+export interface RelayConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** PostgreSQL when set, else SQLite under dataDir. */
+  databaseUrl: string | undefined;
+  /** Folder of the built PWA; undefined serves no app (a bare relay). */
+  appDir: string | undefined;
+  /** The public origin (https://carnet.example) when the relay sits behind a TLS proxy. */
+  publicOrigin: string | undefined;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+}
+
+export const HELP = `Carnet relay: serves the Carnet app and syncs end-to-end-encrypted records.
+
+Usage: npm start -- [options]      (or: tsx sync-server/main.ts [options])
+
+Options (each also read from the environment variable in brackets):
+  --port N            port to listen on                         [PORT]          default 8787
+  --host H            address to bind                           [HOST]          default 0.0.0.0
+  --data-dir D        folder for the SQLite database            [DATA_DIR]      default ./data
+  --database-url URL  use PostgreSQL instead of SQLite          [DATABASE_URL]  default unset
+  --app-dir D         folder of the built app to serve          [APP_DIR]       default ./build
+  --public-origin O   public https origin behind a TLS proxy    [PUBLIC_ORIGIN] default unset
+  --log-level L       debug | info | warn | error               [LOG_LEVEL]     default info
+  -h, --help          print this help and exit
+`;
+
+export type ParsedConfig =
+  { kind: 'config'; config: RelayConfig } | { kind: 'help' } | { kind: 'error'; message: string };
+
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+
+export function parseConfig(
+  argv: readonly string[],
+  env: Record<string, string | undefined>,
+  cwd: string,
+): ParsedConfig {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'data-dir': { type: 'string' },
+        'database-url': { type: 'string' },
+        'app-dir': { type: 'string' },
+        'public-origin': { type: 'string' },
+        'log-level': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    return { kind: 'error', message: error instanceof Error ? error.message : String(error) };
+  }
+  if (values.help === true) return { kind: 'help' };
+
+  const portText = values.port ?? env.PORT ?? '8787';
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText) || port > 65535)
+    return { kind: 'error', message: `PORT must be 0-65535, got "${portText}"` };
+
+  const logLevel = values['log-level'] ?? env.LOG_LEVEL ?? 'info';
+  if (!LOG_LEVELS.includes(logLevel as RelayConfig['logLevel'])) {
+    return { kind: 'error', message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` };
+  }
+
+  const publicOrigin = nonEmpty(values['public-origin'] ?? env.PUBLIC_ORIGIN);
+  if (publicOrigin !== undefined && !/^https?:\/\/[^/]+$/.test(publicOrigin)) {
+    return { kind: 'error', message: 'PUBLIC_ORIGIN must be an origin such as https://carnet.example (no path)' };
+  }
+
+  const databaseUrl = nonEmpty(values['database-url'] ?? env.DATABASE_URL);
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    return { kind: 'error', message: 'DATABASE_URL must start with postgres:// or postgresql://' };
+  }
+
+  return {
+    kind: 'config',
+    config: {
+      port,
+      host: values.host ?? env.HOST ?? '0.0.0.0',
+      dataDir: path.resolve(cwd, values['data-dir'] ?? env.DATA_DIR ?? 'data'),
+      databaseUrl,
+      appDir: path.resolve(cwd, values['app-dir'] ?? env.APP_DIR ?? 'build'),
+      publicOrigin,
+      logLevel: logLevel as RelayConfig['logLevel'],
+    },
+  };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
+}

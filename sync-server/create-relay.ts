@@ -1,0 +1,113 @@
+import { Hono } from 'hono';
+import { serve, type ServerType } from '@hono/node-server';
+import { createNodeWebSocket } from '@hono/node-ws';
+import type { WSContext } from 'hono/ws';
+import type { AddressInfo } from 'node:net';
+import { PROTOCOL_VERSION } from '#protocol';
+import type { Clock } from './clock.ts';
+import type { RelayConfig } from './config.ts';
+import type { Logger } from './logger.ts';
+import { securityHeaders } from './security-headers.ts';
+import { createStaticApp } from './static-app.ts';
+import type { RelayStore } from './store/relay-store.ts';
+import { syncSocketEvents } from './sync-socket.ts';
+
+export interface RelayDeps {
+  store: RelayStore;
+  clock: Clock;
+  config: Pick<RelayConfig, 'appDir' | 'publicOrigin'>;
+  logger: Logger;
+}
+
+export interface Relay {
+  readonly app: Hono;
+  /** Listens on host:port (0 picks a free port) and resolves once it accepts connections. */
+  listen(port: number, host: string): Promise<{ port: number; server: ServerType }>;
+  /** Open WebSocket connections, for tests and for the shutdown log line. */
+  socketCount(): number;
+  /** Closes every socket (1001 "going away"), stops listening, closes the store. */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds one relay: all its state lives in this closure, so tests can run several side by side.
+ *
+ * @example
+ * const relay = createRelay({ store: openSqliteStore(':memory:'), clock: systemClock, config, logger });
+ * const { port } = await relay.listen(0, '127.0.0.1');
+ */
+export function createRelay(deps: RelayDeps): Relay {
+  const { store, clock, config, logger } = deps;
+  const app = new Hono();
+  const nodeWs = createNodeWebSocket({ app });
+  const { wss } = nodeWs;
+  const sockets = new Set<WSContext>();
+  const staticApp = config.appDir === undefined ? undefined : createStaticApp(config.appDir);
+  if (config.appDir !== undefined && staticApp === undefined) {
+    logger.warn('no built app found: serving the relay only', { appDir: config.appDir });
+  }
+  let server: ServerType | undefined;
+
+  app.use(
+    '*',
+    securityHeaders({
+      scriptHashes: staticApp?.scriptHashes ?? [],
+      connectOrigins: [],
+      hsts: config.publicOrigin?.startsWith('https://') === true,
+    }),
+  );
+
+  app.get('/healthz', async (c) => {
+    const ok = await store.health().catch(() => false);
+    return c.json(
+      { status: ok ? 'ok' : 'degraded', protocol: PROTOCOL_VERSION, store: store.kind, time: clock.now() },
+      ok ? 200 : 503,
+      { 'Cache-Control': 'no-store' },
+    );
+  });
+
+  app.get(
+    '/sync',
+    nodeWs.upgradeWebSocket(() => syncSocketEvents({ sockets, logger })),
+    (c) => c.text('This endpoint speaks WebSocket only.', 426, { Upgrade: 'websocket' }),
+  );
+
+  if (staticApp !== undefined) app.get('*', staticApp.handler);
+
+  app.onError((error, c) => {
+    logger.error('request failed', { path: c.req.path, error });
+    return c.json({ error: 'internal' }, 500);
+  });
+
+  return {
+    app,
+    listen: (port, host) =>
+      new Promise((resolve, reject) => {
+        const s = serve({ fetch: app.fetch, port, hostname: host }, (info: AddressInfo) => {
+          resolve({ port: info.port, server: s });
+        });
+        s.once('error', reject);
+        nodeWs.injectWebSocket(s);
+        server = s;
+      }),
+    socketCount: () => sockets.size,
+    close: async () => {
+      for (const ws of sockets) ws.close(1001, 'relay shutting down');
+      // Sockets that ignore the close handshake are cut after a grace period.
+      const grace = setTimeout(() => {
+        for (const client of wss.clients) client.terminate();
+      }, 1000);
+      grace.unref();
+      if (server !== undefined) {
+        const s = server;
+        await new Promise<void>((resolve) => {
+          s.close(() => resolve());
+          if ('closeAllConnections' in s) s.closeAllConnections();
+        });
+      }
+      clearTimeout(grace);
+      for (const client of wss.clients) client.terminate();
+      await store.close();
+    },
+  };
+}

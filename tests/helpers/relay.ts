@@ -1,0 +1,42 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createRelay, type Relay } from '#sync-server/create-relay';
+import { createMemoryLogger } from '#sync-server/logger';
+import { openSqliteStore } from '#sync-server/store/sqlite-store';
+import type { Clock } from '#sync-server/clock';
+
+export interface TestRelay {
+  relay: Relay;
+  port: number;
+  httpUrl: string;
+  wsUrl: string;
+  dataDir: string;
+  logger: ReturnType<typeof createMemoryLogger>;
+  stop(): Promise<void>;
+}
+
+/** A real relay on a real socket, over a real SQLite file in a temporary folder. */
+export async function startTestRelay(options: { appDir?: string; clock?: Clock } = {}): Promise<TestRelay> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'carnet-relay-'));
+  const logger = createMemoryLogger();
+  const relay = createRelay({
+    store: openSqliteStore(path.join(dataDir, 'relay.sqlite')),
+    clock: options.clock ?? { now: () => Date.now() },
+    config: { appDir: options.appDir, publicOrigin: undefined },
+    logger,
+  });
+  const { port } = await relay.listen(0, '127.0.0.1');
+  return {
+    relay,
+    port,
+    httpUrl: `http://127.0.0.1:${port}`,
+    wsUrl: `ws://127.0.0.1:${port}/sync`,
+    dataDir,
+    logger,
+    stop: async () => {
+      await relay.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,52 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '#sync-server/config';
+
+describe('parseConfig', () => {
+  it('defaults to port 8787 and SQLite under ./data', () => {
+    const parsed = parseConfig([], {}, '/srv/carnet');
+    expect(parsed).toEqual({
+      kind: 'config',
+      config: {
+        port: 8787,
+        host: '0.0.0.0',
+        dataDir: path.resolve('/srv/carnet/data'),
+        databaseUrl: undefined,
+        appDir: path.resolve('/srv/carnet/build'),
+        publicOrigin: undefined,
+        logLevel: 'info',
+      },
+    });
+  });
+
+  it('reads the environment, and flags win over it', () => {
+    const env = { PORT: '9000', HOST: '127.0.0.1', DATA_DIR: '/var/carnet', DATABASE_URL: 'postgres://u:p@db/carnet' };
+    const parsed = parseConfig(['--port', '9100'], env, '/');
+    expect(parsed.kind).toBe('config');
+    if (parsed.kind !== 'config') return;
+    expect(parsed.config).toMatchObject({
+      port: 9100,
+      host: '127.0.0.1',
+      dataDir: '/var/carnet',
+      databaseUrl: env.DATABASE_URL,
+    });
+  });
+
+  it.each([
+    [['--port', '70000'], {}, 'PORT'],
+    [['--port=-1'], {}, 'PORT'],
+    [[], { DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
+    [[], { LOG_LEVEL: 'chatty' }, 'LOG_LEVEL'],
+    [['--public-origin', 'https://carnet.example/app'], {}, 'PUBLIC_ORIGIN'],
+    [['--nope'], {}, 'nope'],
+  ])('refuses %j %j with a message naming %s', (argv, env, word) => {
+    const parsed = parseConfig(argv, env, '/');
+    expect(parsed.kind).toBe('error');
+    if (parsed.kind === 'error') expect(parsed.message).toContain(word);
+  });
+
+  it('recognises --help and -h', () => {
+    expect(parseConfig(['--help'], {}, '/').kind).toBe('help');
+    expect(parseConfig(['-h'], {}, '/').kind).toBe('help');
+  });
+});

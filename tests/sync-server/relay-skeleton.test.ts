@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROTOCOL_VERSION } from '#protocol';
+import { startTestRelay, type TestRelay } from '#tests/helpers/relay';
+import { openTestSocket } from '#tests/helpers/ws-client';
+
+describe('relay skeleton over a real socket', () => {
+  let sut: TestRelay;
+  beforeAll(async () => {
+    sut = await startTestRelay({ clock: { now: () => 1_700_000_000_000 } });
+  });
+  afterAll(async () => {
+    await sut.stop();
+  });
+
+  it('answers GET /healthz with the store, the protocol version and the injected clock', async () => {
+    const response = await fetch(`${sut.httpUrl}/healthz`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(response.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(await response.json()).toEqual({
+      status: 'ok',
+      protocol: PROTOCOL_VERSION,
+      store: 'sqlite',
+      time: 1_700_000_000_000,
+    });
+  });
+
+  it('answers a hello frame with its protocol version', async () => {
+    const socket = await openTestSocket(sut.wsUrl);
+    expect(await socket.request(JSON.stringify({ type: 'hello', versions: [PROTOCOL_VERSION] }))).toEqual({
+      type: 'welcome',
+      version: PROTOCOL_VERSION,
+    });
+    socket.ws.close();
+  });
+
+  it('refuses a hello for versions it does not speak', async () => {
+    const socket = await openTestSocket(sut.wsUrl);
+    expect(await socket.request(JSON.stringify({ type: 'hello', versions: [PROTOCOL_VERSION + 1] }))).toMatchObject({
+      type: 'error',
+      code: 'unsupported_version',
+    });
+    socket.ws.close();
+  });
+
+  it.each([
+    ['an unknown frame type', JSON.stringify({ type: 'subscribe', record: 'x' }), 'unknown_frame'],
+    ['a malformed hello', JSON.stringify({ type: 'hello', versions: 'one' }), 'bad_frame'],
+    ['text that is not JSON', '{"type":', 'bad_frame'],
+    ['a JSON array', '[1,2,3]', 'unknown_frame'],
+    ['a binary frame before any handshake', new Uint8Array([1, 2, 3]), 'unknown_frame'],
+    ['an oversized text frame', 'x'.repeat(5000), 'frame_too_large'],
+  ])('answers %s with an error frame, and the connection stays usable', async (_label, frame, code) => {
+    const socket = await openTestSocket(sut.wsUrl);
+    const reply = await socket.request(frame);
+    expect(reply).toMatchObject({ type: 'error', code });
+    expect(typeof (reply as { message: unknown }).message).toBe('string');
+    // The relay is still there for a good frame on the same socket.
+    expect(await socket.request(JSON.stringify({ type: 'hello', versions: [PROTOCOL_VERSION] }))).toMatchObject({
+      type: 'welcome',
+    });
+    socket.ws.close();
+  });
+
+  it('refuses a plain GET on /sync that is not a WebSocket upgrade', async () => {
+    const response = await fetch(`${sut.httpUrl}/sync`);
+    expect(response.status).toBe(426);
+  });
+
+  it('closes open sockets with 1001 when the relay closes', async () => {
+    const own = await startTestRelay();
+    const socket = await openTestSocket(own.wsUrl);
+    await socket.request(JSON.stringify({ type: 'hello', versions: [PROTOCOL_VERSION] }));
+    expect(own.relay.socketCount()).toBe(1);
+    await own.stop();
+    expect((await socket.closed).code).toBe(1001);
+  });
+});
