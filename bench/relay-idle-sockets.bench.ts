@@ -30,10 +30,11 @@ async function serve(kind: 'hono' | 'ws'): Promise<void> {
     const { createRelay } = await import('#sync-server/create-relay');
     const { openSqliteStore } = await import('#sync-server/store/sqlite-store');
     const { createLogger } = await import('#sync-server/logger');
+    const { DEFAULT_LIMITS } = await import('#sync-server/limits/relay-limits');
     const relay = createRelay({
       store: openSqliteStore(':memory:'),
       clock: { now: () => Date.now() },
-      config: { appDir: undefined, publicOrigin: undefined },
+      config: { appDir: undefined, publicOrigin: undefined, limits: { ...DEFAULT_LIMITS, connectionsPerMinute: 1e9 } },
       logger: createLogger({ level: 'error' }),
     });
     ({ port } = await relay.listen(0, '127.0.0.1'));

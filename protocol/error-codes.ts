@@ -8,6 +8,7 @@ export const WIRE_ERROR_CODES = [
   'unsupported_version',
   'frame_too_large',
   'rate_limited',
+  'too_many_connections',
   'internal',
 ] as const;
 

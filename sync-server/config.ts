@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import path from 'node:path';
+import { DEFAULT_LIMITS, LIMIT_ENV, type RelayLimits } from './limits/relay-limits.ts';
 
 /** Everything the relay can be told at start, from the environment or from flags (flags win). */
 export interface RelayConfig {
@@ -13,6 +14,7 @@ export interface RelayConfig {
   /** The public origin (https://carnet.example) when the relay sits behind a TLS proxy. */
   publicOrigin: string | undefined;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  limits: RelayLimits;
 }
 
 export const HELP = `Carnet relay: serves the Carnet app and syncs end-to-end-encrypted records.
@@ -28,6 +30,9 @@ Options (each also read from the environment variable in brackets):
   --public-origin O   public https origin behind a TLS proxy    [PUBLIC_ORIGIN] default unset
   --log-level L       debug | info | warn | error               [LOG_LEVEL]     default info
   -h, --help          print this help and exit
+
+Limits (environment only; positive integers):
+${(Object.keys(LIMIT_ENV) as (keyof RelayLimits)[]).map((k) => `  ${LIMIT_ENV[k].padEnd(24)}default ${DEFAULT_LIMITS[k]}`).join('\n')}
 `;
 
 export type ParsedConfig =
@@ -82,6 +87,15 @@ export function parseConfig(
     return { kind: 'error', message: 'DATABASE_URL must start with postgres:// or postgresql://' };
   }
 
+  const limits = { ...DEFAULT_LIMITS };
+  for (const key of Object.keys(LIMIT_ENV) as (keyof RelayLimits)[]) {
+    const text = env[LIMIT_ENV[key]];
+    if (text === undefined || text === '') continue;
+    if (!/^[1-9]\d{0,14}$/.test(text))
+      return { kind: 'error', message: `${LIMIT_ENV[key]} must be a positive integer` };
+    limits[key] = Number(text);
+  }
+
   return {
     kind: 'config',
     config: {
@@ -92,6 +106,7 @@ export function parseConfig(
       appDir: path.resolve(cwd, values['app-dir'] ?? env.APP_DIR ?? 'build'),
       publicOrigin,
       logLevel: logLevel as RelayConfig['logLevel'],
+      limits,
     },
   };
 }

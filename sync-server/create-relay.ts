@@ -1,11 +1,13 @@
 import { Hono } from 'hono';
 import { serve, type ServerType } from '@hono/node-server';
+import { getConnInfo } from '@hono/node-server/conninfo';
 import { createNodeWebSocket } from '@hono/node-ws';
 import type { WSContext } from 'hono/ws';
 import type { AddressInfo } from 'node:net';
 import { PROTOCOL_VERSION } from '#protocol';
 import type { Clock } from './clock.ts';
 import type { RelayConfig } from './config.ts';
+import { createAddressLimiter } from './limits/address-limiter.ts';
 import type { Logger } from './logger.ts';
 import { securityHeaders } from './security-headers.ts';
 import { createStaticApp } from './static-app.ts';
@@ -15,7 +17,7 @@ import { syncSocketEvents } from './sync-socket.ts';
 export interface RelayDeps {
   store: RelayStore;
   clock: Clock;
-  config: Pick<RelayConfig, 'appDir' | 'publicOrigin'>;
+  config: Pick<RelayConfig, 'appDir' | 'publicOrigin' | 'limits'>;
   logger: Logger;
 }
 
@@ -41,6 +43,9 @@ export function createRelay(deps: RelayDeps): Relay {
   const app = new Hono();
   const nodeWs = createNodeWebSocket({ app });
   const { wss } = nodeWs;
+  // ws closes a socket whose frame exceeds maxPayload with 1009 (message too big) before we ever see it.
+  (wss.options as { maxPayload?: number }).maxPayload = config.limits.maxFrameBytes;
+  const connections = createAddressLimiter({ perMinute: config.limits.connectionsPerMinute, clock });
   const sockets = new Set<WSContext>();
   const staticApp = config.appDir === undefined ? undefined : createStaticApp(config.appDir);
   if (config.appDir !== undefined && staticApp === undefined) {
@@ -68,7 +73,22 @@ export function createRelay(deps: RelayDeps): Relay {
 
   app.get(
     '/sync',
-    nodeWs.upgradeWebSocket(() => syncSocketEvents({ sockets, logger })),
+    nodeWs.upgradeWebSocket(
+      (c) =>
+        syncSocketEvents({
+          sockets,
+          logger,
+          clock,
+          limits: config.limits,
+          admitted: connections.admit(getConnInfo(c).remote.address ?? 'unknown'),
+        }),
+      // @hono/node-ws 1.3.1 builds an ErrorEvent, which Node 20 lacks: a socket error lands here instead of
+      // onError. The socket still closes (and onClose cleans up); we only log it.
+      {
+        onError: (error: unknown) =>
+          logger.debug('socket error', { error: error instanceof Error ? error : String(error) }),
+      },
+    ),
     (c) => c.text('This endpoint speaks WebSocket only.', 426, { Upgrade: 'websocket' }),
   );
 

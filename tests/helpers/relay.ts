@@ -5,6 +5,7 @@ import { createRelay, type Relay } from '#sync-server/create-relay';
 import { createMemoryLogger } from '#sync-server/logger';
 import { openSqliteStore } from '#sync-server/store/sqlite-store';
 import type { Clock } from '#sync-server/clock';
+import { DEFAULT_LIMITS, type RelayLimits } from '#sync-server/limits/relay-limits';
 
 export interface TestRelay {
   relay: Relay;
@@ -17,13 +18,15 @@ export interface TestRelay {
 }
 
 /** A real relay on a real socket, over a real SQLite file in a temporary folder. */
-export async function startTestRelay(options: { appDir?: string; clock?: Clock } = {}): Promise<TestRelay> {
+export async function startTestRelay(
+  options: { appDir?: string; clock?: Clock; limits?: Partial<RelayLimits> } = {},
+): Promise<TestRelay> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'carnet-relay-'));
   const logger = createMemoryLogger();
   const relay = createRelay({
     store: openSqliteStore(path.join(dataDir, 'relay.sqlite')),
     clock: options.clock ?? { now: () => Date.now() },
-    config: { appDir: options.appDir, publicOrigin: undefined },
+    config: { appDir: options.appDir, publicOrigin: undefined, limits: { ...DEFAULT_LIMITS, ...options.limits } },
     logger,
   });
   const { port } = await relay.listen(0, '127.0.0.1');

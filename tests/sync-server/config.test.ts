@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '#sync-server/config';
+import { DEFAULT_LIMITS } from '#sync-server/limits/relay-limits';
 
 describe('parseConfig', () => {
   it('defaults to port 8787 and SQLite under ./data', () => {
@@ -15,6 +16,7 @@ describe('parseConfig', () => {
         appDir: path.resolve('/srv/carnet/build'),
         publicOrigin: undefined,
         logLevel: 'info',
+        limits: DEFAULT_LIMITS,
       },
     });
   });
@@ -39,10 +41,21 @@ describe('parseConfig', () => {
     [[], { LOG_LEVEL: 'chatty' }, 'LOG_LEVEL'],
     [['--public-origin', 'https://carnet.example/app'], {}, 'PUBLIC_ORIGIN'],
     [['--nope'], {}, 'nope'],
+    [[], { MAX_FRAME_BYTES: '0' }, 'MAX_FRAME_BYTES'],
+    [[], { MESSAGES_PER_SECOND: '1e3' }, 'MESSAGES_PER_SECOND'],
   ])('refuses %j %j with a message naming %s', (argv, env, word) => {
     const parsed = parseConfig(argv, env, '/');
     expect(parsed.kind).toBe('error');
     if (parsed.kind === 'error') expect(parsed.message).toContain(word);
+  });
+
+  it('reads every limit from the environment', () => {
+    const parsed = parseConfig([], { MAX_FRAME_BYTES: '2048', CONNECTIONS_PER_MINUTE: '5' }, '/');
+    expect(parsed.kind === 'config' && parsed.config.limits).toEqual({
+      ...DEFAULT_LIMITS,
+      maxFrameBytes: 2048,
+      connectionsPerMinute: 5,
+    });
   });
 
   it('recognises --help and -h', () => {

@@ -1,0 +1,33 @@
+/** Every abuse limit of the relay, each configurable (README, "Configuration"). */
+export interface RelayLimits {
+  /** Largest WebSocket frame accepted; a bigger one closes the socket with 1009. */
+  maxFrameBytes: number;
+  /** Sustained frames per second per connection, and the burst allowed above it. */
+  messagesPerSecond: number;
+  messageBurst: number;
+  /** New WebSocket connections per client address per minute. */
+  connectionsPerMinute: number;
+  /** Bytes queued to a slow reader before the relay gives up on it and closes the socket. */
+  maxBufferedBytes: number;
+  /** Stored bytes per vault (envelopes and blobs). */
+  vaultQuotaBytes: number;
+}
+
+export const DEFAULT_LIMITS: RelayLimits = {
+  maxFrameBytes: 1024 * 1024,
+  messagesPerSecond: 200,
+  messageBurst: 400,
+  connectionsPerMinute: 120,
+  maxBufferedBytes: 8 * 1024 * 1024,
+  vaultQuotaBytes: 2 * 1024 * 1024 * 1024,
+};
+
+/** Environment variable of each limit. */
+export const LIMIT_ENV: Record<keyof RelayLimits, string> = {
+  maxFrameBytes: 'MAX_FRAME_BYTES',
+  messagesPerSecond: 'MESSAGES_PER_SECOND',
+  messageBurst: 'MESSAGE_BURST',
+  connectionsPerMinute: 'CONNECTIONS_PER_MINUTE',
+  maxBufferedBytes: 'MAX_BUFFERED_BYTES',
+  vaultQuotaBytes: 'VAULT_QUOTA_BYTES',
+};
