@@ -1,0 +1,38 @@
+import { m } from '$lib/paraglide/messages.js';
+import type { AppErrorCode } from './app-error.ts';
+import { errorCodeOf } from './error-code-of.ts';
+
+/** The message for each code, in the current language: what happened and what to do next. */
+const MESSAGES: Record<AppErrorCode, () => string> = {
+  'network-offline': () => m.error_network_offline(),
+  'relay-unreachable': () => m.error_relay_unreachable(),
+  'relay-busy': () => m.error_relay_busy(),
+  'relay-failed': () => m.error_relay_failed(),
+  'app-outdated': () => m.error_app_outdated(),
+  'too-large': () => m.error_too_large(),
+  'storage-full': () => m.error_storage_full(),
+  'storage-unavailable': () => m.error_storage_unavailable(),
+  'decrypt-failed': () => m.error_decrypt_failed(),
+  'access-denied': () => m.error_access_denied(),
+  'not-found': () => m.error_not_found(),
+  'update-failed': () => m.error_update_failed(),
+  unknown: () => m.error_unknown(),
+};
+
+export interface ErrorDescription {
+  code: AppErrorCode;
+  /** Call it to get the message in the language in force at that moment. */
+  text: () => string;
+}
+
+/**
+ * The one place that turns any error into words a person understands.
+ *
+ * @example
+ * const { text } = describeError(new DOMException('full', 'QuotaExceededError'));
+ * text(); // "This device is out of space. Free some space, then try again."
+ */
+export function describeError(error: unknown): ErrorDescription {
+  const code = errorCodeOf(error);
+  return { code, text: MESSAGES[code] };
+}

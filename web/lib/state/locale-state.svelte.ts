@@ -1,0 +1,19 @@
+import { getLocale, locales, setLocale, type Locale } from '$lib/paraglide/runtime.js';
+
+/**
+ * The language the app speaks. Paraglide resolves it (the saved choice, else the browser's languages,
+ * else English) and stores a choice in localStorage; this rune makes a switch re-render without a reload,
+ * because a reload would drop whatever the person was typing.
+ */
+class LocaleState {
+  current: Locale = $state(getLocale());
+  readonly available: readonly Locale[] = locales;
+
+  set(locale: Locale): void {
+    void setLocale(locale, { reload: false });
+    this.current = locale;
+    document.documentElement.lang = locale;
+  }
+}
+
+export const localeState = new LocaleState();
