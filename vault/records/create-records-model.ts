@@ -1,0 +1,358 @@
+import * as v from 'valibot';
+import * as Y from 'yjs';
+import { entryFromRecord, tombstoneEntry, writeIndexEntry } from './index-doc.ts';
+import {
+  AttachmentInput,
+  ObservationInput,
+  ObservationPatch,
+  RecordInput,
+  RecordPatch,
+  type ObservationInput as ObservationInputType,
+} from './input-schema.ts';
+import { createModelState, LOCAL, REMOTE, type DocTarget } from './model-state.ts';
+import { parseInput } from './parse-input.ts';
+import { nowSeconds, randomClientId, randomId, type Clock, type Random } from './ports.ts';
+import { readRecordDoc } from './record-doc.ts';
+import {
+  AuthorIndex,
+  type AttachmentMeta,
+  type IndexEntry,
+  type Observation,
+  type RecordData,
+  type Stamp,
+} from './record-schema.ts';
+import * as write from './record-writes.ts';
+import { LIMITS } from './limits.ts';
+import { entryMatcher, groupByMonth, RecordFilter, type TimelineMonth } from './timeline.ts';
+import { VaultError } from './vault-error.ts';
+
+export interface RecordsModelOptions {
+  clock: Clock;
+  random: Random;
+  /** This device's membership index: every local change is attributed to it. */
+  author: number;
+}
+
+/** What `onChange` reports after each facade call that changed something. */
+export interface RecordsChange {
+  /** Records whose content or index entry changed (deleted ones included). */
+  ids: readonly string[];
+  /** 'local' for this model's own edits, 'remote' for applied updates (and the repairs they caused). */
+  origin: 'local' | 'remote';
+  /** Records that became unreadable (`invalid_doc`): `get` throws for them until a later update fixes them. */
+  invalid: readonly string[];
+}
+
+export type { DocTarget };
+
+/** A positional edit of a note, as a text editor binding emits it. */
+export interface NoteEdit {
+  index: number;
+  deleteCount: number;
+  insert: string;
+}
+
+export type RecordsModel = ReturnType<typeof createRecordsModel>;
+
+/** The records facade. See vault/index.ts for an example. */
+export function createRecordsModel(options: RecordsModelOptions) {
+  const { clock, random } = options;
+  const author = parseInput(AuthorIndex, options.author, 'author');
+  const state = createModelState(randomClientId(random));
+  const changeListeners = new Set<(change: RecordsChange) => void>();
+  let destroyed = false;
+
+  const stamp = (): Stamp => ({ by: author, at: nowSeconds(clock) });
+
+  function alive(): void {
+    if (destroyed) throw new VaultError('model_destroyed', 'the vault is locked');
+  }
+
+  function liveDoc(id: string): Y.Doc {
+    alive();
+    const doc = state.records.get(id);
+    if (doc !== undefined) return doc;
+    if (state.entries.get(id)?.deleted === true) throw new VaultError('record_deleted', `record ${id} was deleted`);
+    throw new VaultError('record_not_found', `no record ${id}`);
+  }
+
+  /** Settles the state and tells listeners; a throwing listener cannot break the model (rethrown later). */
+  function finish(origin: 'local' | 'remote'): void {
+    const { ids, invalid } = state.settle();
+    if (ids.length === 0 && invalid.length === 0) return;
+    const change: RecordsChange = { ids, origin, invalid };
+    for (const listener of changeListeners) {
+      try {
+        listener(change);
+      } catch (error) {
+        queueMicrotask(() => {
+          throw error;
+        });
+      }
+    }
+  }
+
+  /** Runs a local edit of one record after checking it is readable, then returns the record as stored. */
+  function edit(id: string, change: (doc: Y.Doc, now: Stamp) => void): RecordData {
+    const doc = liveDoc(id);
+    readRecordDoc(doc, id);
+    doc.transact(() => change(doc, stamp()), LOCAL);
+    state.markRecord(id);
+    finish('local');
+    return readRecordDoc(doc, id);
+  }
+
+  function observationOf(record: RecordData, observationId: string): Observation {
+    const found = record.observations.find((item) => item.id === observationId);
+    if (found === undefined) throw new VaultError('item_not_found', `no observation ${observationId} in ${record.id}`);
+    return found;
+  }
+
+  function addObservationTo(doc: Y.Doc, input: ObservationInputType, now: Stamp): string {
+    if (doc.getArray('observations').length >= LIMITS.observations) {
+      throw new VaultError('limit_exceeded', `a record holds at most ${LIMITS.observations} observations`);
+    }
+    const observationId = randomId(random);
+    write.writeNewObservation(doc, observationId, input, now);
+    return observationId;
+  }
+
+  function get(id: string): RecordData {
+    const doc = liveDoc(id);
+    const known = state.invalid.get(id);
+    if (known !== undefined) throw known;
+    return readRecordDoc(doc, id);
+  }
+
+  function filtered(filter: RecordFilter | undefined): IndexEntry[] {
+    alive();
+    const all = state.sortedEntries();
+    if (filter === undefined) return [...all];
+    return all.filter(entryMatcher(parseInput(RecordFilter, filter, 'filter')));
+  }
+
+  return {
+    /** Creates a record and its index entry; returns it as stored. */
+    create(input: RecordInput): RecordData {
+      alive();
+      const fields = parseInput(RecordInput, input, 'record');
+      let id = randomId(random);
+      while (state.records.has(id) || state.entries.has(id)) id = randomId(random);
+      const doc = state.newRecord(id, randomClientId(random));
+      doc.transact(() => {
+        const now = stamp();
+        write.writeNewRecord(doc, { id, ...fields }, now);
+        for (const observation of fields.observations) addObservationTo(doc, observation, now);
+      }, LOCAL);
+      state.markRecord(id);
+      finish('local');
+      return readRecordDoc(doc, id);
+    },
+
+    /** Changes metadata (category, title, date, author, organisation, level, tags). */
+    update(id: string, patch: RecordPatch): RecordData {
+      const parsed = parseInput(RecordPatch, patch, 'patch');
+      return edit(id, (doc, now) => write.writePatch(doc, parsed, now));
+    },
+
+    /** The record, validated. Throws `record_not_found`, `record_deleted` or `invalid_doc`. */
+    get,
+
+    /** The index entry of a record (also for records whose content is not loaded), or undefined. */
+    entry(id: string): IndexEntry | undefined {
+      alive();
+      return state.entries.get(id);
+    },
+
+    /** Live records from the index, newest date of care first. */
+    list: (filter?: RecordFilter): IndexEntry[] => filtered(filter),
+
+    /** `list` grouped by month (`YYYY-MM`), newest first. */
+    timeline: (filter?: RecordFilter): TimelineMonth[] => groupByMonth(filtered(filter)),
+
+    /**
+     * Local full-text search over titles, notes, tags, names, lab observations and file names (accents and
+     * case ignored, each word matched as a prefix, all words required); results newest first. An empty query
+     * returns `list(filter)`.
+     */
+    search(query: string, filter?: RecordFilter): IndexEntry[] {
+      alive();
+      const ids = state.search.query(parseInput(v.pipe(v.string(), v.maxLength(1000)), query, 'query'));
+      const entries = filtered(filter);
+      return ids === undefined ? entries : entries.filter((entry) => ids.has(entry.id));
+    },
+
+    /** Distinct document authors of live records, for the author filter. */
+    authors(): string[] {
+      alive();
+      const names = new Set(state.sortedEntries().map((entry) => entry.author));
+      names.delete('');
+      return [...names].sort((a, b) => a.localeCompare(b));
+    },
+
+    /** Deletes a record: its content is dropped and the index keeps only a tombstone (docs/PROTOCOL.md §17.2). */
+    remove(id: string): void {
+      alive();
+      const doc = state.records.get(id);
+      const entry = state.entries.get(id) ?? (doc === undefined ? undefined : entryFromRecord(readRecordDoc(doc, id)));
+      if (entry === undefined) throw new VaultError('record_not_found', `no record ${id}`);
+      if (entry.deleted) throw new VaultError('record_deleted', `record ${id} was deleted`);
+      state.dropRecord(id);
+      state.search.remove(id);
+      state.index.transact(() => writeIndexEntry(state.index, tombstoneEntry(entry, stamp())), LOCAL);
+      finish('local');
+    },
+
+    setNote(id: string, text: string): RecordData {
+      const note = parseInput(v.pipe(v.string(), v.maxLength(LIMITS.noteChars)), text, 'note');
+      return edit(id, (doc, now) => write.writeNote(doc, note, now));
+    },
+
+    editNote(id: string, change: NoteEdit): RecordData {
+      const { index, deleteCount, insert } = parseInput(
+        v.strictObject({
+          index: v.pipe(v.number(), v.integer(), v.minValue(0)),
+          deleteCount: v.pipe(v.number(), v.integer(), v.minValue(0)),
+          insert: v.pipe(v.string(), v.maxLength(LIMITS.noteChars)),
+        }),
+        change,
+        'note edit',
+      );
+      const doc = liveDoc(id);
+      if (
+        doc.getText('note').length - Math.min(deleteCount, doc.getText('note').length) + insert.length >
+        LIMITS.noteChars
+      ) {
+        throw new VaultError('limit_exceeded', `a note holds at most ${LIMITS.noteChars} characters`);
+      }
+      return edit(id, (target, now) => write.writeNoteEdit(target, index, deleteCount, insert, now));
+    },
+
+    addObservation(id: string, input: ObservationInputType): Observation {
+      const parsed = parseInput(ObservationInput, input, 'observation');
+      let observationId = '';
+      const record = edit(id, (doc, now) => (observationId = addObservationTo(doc, parsed, now)));
+      return observationOf(record, observationId);
+    },
+
+    updateObservation(id: string, observationId: string, patch: ObservationPatch): Observation {
+      const parsed = parseInput(ObservationPatch, patch, 'observation patch');
+      observationOf(get(id), observationId);
+      const record = edit(id, (doc, now) =>
+        write.writeObservationPatch(doc, write.findObservation(doc, observationId), parsed, now),
+      );
+      return observationOf(record, observationId);
+    },
+
+    removeObservation(id: string, observationId: string): void {
+      observationOf(get(id), observationId);
+      edit(id, (doc, now) => write.deleteObservation(doc, write.findObservation(doc, observationId), now));
+    },
+
+    /** Adds attachment metadata; `key` (the file key A_f) is stored in the document but never returned. */
+    addAttachmentMeta(id: string, input: AttachmentInput, secret?: { key?: Uint8Array }): AttachmentMeta {
+      const parsed = parseInput(AttachmentInput, input, 'attachment');
+      if (get(id).attachments.length >= LIMITS.attachments) {
+        throw new VaultError('limit_exceeded', `a record holds at most ${LIMITS.attachments} attachments`);
+      }
+      const fileId = randomId(random);
+      const record = edit(id, (doc, now) => write.writeNewAttachment(doc, fileId, parsed, secret?.key, now));
+      const found = record.attachments.find((item) => item.fileId === fileId);
+      if (found === undefined) throw new VaultError('invalid_doc', `attachment ${fileId} was not stored`);
+      return found;
+    },
+
+    removeAttachmentMeta(id: string, fileId: string): void {
+      if (!get(id).attachments.some((item) => item.fileId === fileId)) {
+        throw new VaultError('item_not_found', `no attachment ${fileId} in ${id}`);
+      }
+      edit(id, (doc, now) => write.deleteAttachment(doc, fileId, now));
+    },
+
+    /** Listens to changes; returns the function that stops listening. */
+    onChange(listener: (change: RecordsChange) => void): () => void {
+      changeListeners.add(listener);
+      return () => changeListeners.delete(listener);
+    },
+
+    /** Raw Yjs updates of local edits (and index repairs), for the encrypted store to seal and persist. */
+    onLocalUpdate: (listener: (target: DocTarget, update: Uint8Array) => void): (() => void) =>
+      state.onLocalUpdate(listener),
+
+    ...updatesApi(),
+  };
+
+  /** Raw update exchange with the persistence and sync layers. */
+  function updatesApi() {
+    function apply(doc: Y.Doc, bytes: Uint8Array, what: string): void {
+      try {
+        Y.decodeUpdate(bytes);
+        Y.applyUpdate(doc, bytes, REMOTE);
+      } catch (error) {
+        throw new VaultError('invalid_update', `${what}: not a Yjs update`, { cause: error });
+      }
+    }
+    return {
+      /** The record's state as one update, or only what `stateVector` lacks. */
+      exportUpdate(id: string, stateVector?: Uint8Array): Uint8Array {
+        return Y.encodeStateAsUpdate(liveDoc(id), stateVector);
+      },
+      /** The record's whole current state (a compaction input; see the store for what it must cover). */
+      encodeSnapshot(id: string): Uint8Array {
+        return Y.encodeStateAsUpdate(liveDoc(id));
+      },
+      stateVector(id: string): Uint8Array {
+        return Y.encodeStateVector(liveDoc(id));
+      },
+      /**
+       * Merges an update (stored or received) into a record, loading the record if it is new here. Updates for a
+       * deleted record are ignored. Throws `invalid_update` for bytes that are not a Yjs update; a well-formed
+       * update that leaves the record malformed is reported in `onChange(...).invalid`.
+       */
+      applyUpdate(id: string, bytes: Uint8Array): void {
+        alive();
+        parseInput(v.pipe(v.string(), v.regex(/^[0-9a-f]{32}$/)), id, 'record id');
+        if (state.entries.get(id)?.deleted === true) return;
+        const known = state.records.get(id);
+        const doc = known ?? state.newRecord(id, randomClientId(random));
+        try {
+          apply(doc, bytes, `record ${id}`);
+        } catch (error) {
+          if (known === undefined) state.dropRecord(id);
+          throw error;
+        }
+        state.markRecord(id);
+        finish('remote');
+      },
+      /** Whole state or delta of the index document. */
+      exportIndexUpdate(stateVector?: Uint8Array): Uint8Array {
+        alive();
+        return Y.encodeStateAsUpdate(state.index, stateVector);
+      },
+      encodeIndexSnapshot(): Uint8Array {
+        alive();
+        return Y.encodeStateAsUpdate(state.index);
+      },
+      indexStateVector(): Uint8Array {
+        alive();
+        return Y.encodeStateVector(state.index);
+      },
+      applyIndexUpdate(bytes: Uint8Array): void {
+        alive();
+        apply(state.index, bytes, 'index');
+        finish('remote');
+      },
+      /** Ids of the records whose content is loaded. */
+      loadedIds(): string[] {
+        alive();
+        return [...state.records.keys()];
+      },
+      /** Drops every document and listener (on lock). Every later call throws `model_destroyed`. */
+      destroy(): void {
+        destroyed = true;
+        state.destroy();
+        changeListeners.clear();
+      },
+    };
+  }
+}
