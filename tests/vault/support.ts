@@ -1,0 +1,71 @@
+import fc from 'fast-check';
+import { createRecordsModel, type Clock, type DocTarget, type Random, type RecordsModel } from '#vault';
+
+/** A deterministic byte source (mulberry32), so ids and Yjs client ids repeat under one seed. */
+export function seededRandom(seed: number): Random {
+  let state = seed >>> 0;
+  const next = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) & 0xff;
+  };
+  return { bytes: (length) => Uint8Array.from({ length }, next) };
+}
+
+/** A clock that moves only when told to (or by `step` on each read). */
+export function manualClock(startMs = Date.UTC(2024, 0, 1), step = 0): Clock & { advance(ms: number): void } {
+  let now = startMs;
+  return {
+    now: () => {
+      const value = now;
+      now += step;
+      return value;
+    },
+    advance: (ms) => {
+      now += ms;
+    },
+  };
+}
+
+export interface Replica {
+  model: RecordsModel;
+  clock: ReturnType<typeof manualClock>;
+  /** Every local update this replica emitted, in order. */
+  outbox: { target: DocTarget; update: Uint8Array }[];
+}
+
+/** A model with a fixed seed and a log of its local updates. */
+export function replica(seed: number, author: number): Replica {
+  const clock = manualClock(Date.UTC(2024, 0, 1) + seed, 1000);
+  const model = createRecordsModel({ clock, random: seededRandom(seed), author });
+  const outbox: Replica['outbox'] = [];
+  model.onLocalUpdate((target, update) => outbox.push({ target, update }));
+  return { model, clock, outbox };
+}
+
+/** Applies one logged update to another model. */
+export function deliver(model: RecordsModel, item: { target: DocTarget; update: Uint8Array }): void {
+  if (item.target.kind === 'index') model.applyIndexUpdate(item.update);
+  else model.applyUpdate(item.target.id, item.update);
+}
+
+/** Short runs in `npm test`, long ones with CARNET_LONG=1. */
+export function runs(short: number, long: number): number {
+  return process.env.CARNET_LONG === '1' ? long : short;
+}
+
+/**
+ * Runs a fast-check property with a seed taken from CARNET_SEED or drawn now, and puts that seed in the
+ * failure message so a failing run can be replayed exactly.
+ */
+export function assertProperty<T>(property: fc.IProperty<T>, numRuns: number): void {
+  const seed = Number(process.env.CARNET_SEED ?? Math.floor(Math.random() * 0x7fffffff));
+  try {
+    fc.assert(property, { seed, numRuns });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new Error(`property failed with seed ${seed} (replay: CARNET_SEED=${seed})\n${message}`, { cause: error });
+  }
+}
