@@ -1,15 +1,65 @@
 /**
- * The one list of wire error codes (docs/PROTOCOL.md, "Error codes").
- * A code is stable once published: clients switch on it, people never see it raw.
+ * The one list of wire error codes: docs/PROTOCOL.md §21.1, implemented exactly (a test compares the two).
+ * A code is stable once published: clients switch on the name, logs and metrics use the number, people never
+ * see either raw (web/ turns them into sentences). `close` is the WebSocket close code sent after the error
+ * frame, or undefined when the socket stays open.
  */
-export const WIRE_ERROR_CODES = [
-  'bad_frame',
-  'unknown_frame',
-  'unsupported_version',
-  'frame_too_large',
-  'rate_limited',
-  'too_many_connections',
-  'internal',
-] as const;
+export const WIRE_ERRORS = {
+  bad_frame: { number: 100, close: undefined },
+  unknown_frame: { number: 101, close: undefined },
+  unsupported_version: { number: 102, close: 1002 },
+  frame_too_large: { number: 103, close: 1009 },
+  handshake_required: { number: 104, close: undefined },
+  not_authenticated: { number: 105, close: undefined },
+  auth_timeout: { number: 106, close: 1008 },
+  auth_failed: { number: 200, close: 1008 },
+  auth_expired: { number: 201, close: 1008 },
+  unknown_vault: { number: 202, close: 1008 },
+  vault_exists: { number: 203, close: undefined },
+  revoked: { number: 204, close: 1008 },
+  unknown_pairing: { number: 205, close: undefined },
+  member_bad_encoding: { number: 300, close: undefined },
+  member_replayed: { number: 301, close: undefined },
+  member_broken_chain: { number: 302, close: undefined },
+  member_unknown_principal: { number: 303, close: undefined },
+  member_no_right: { number: 304, close: undefined },
+  member_bad_signature: { number: 305, close: undefined },
+  member_bad_epoch: { number: 306, close: undefined },
+  member_bad_target: { number: 307, close: undefined },
+  member_bad_genesis: { number: 308, close: undefined },
+  missing_wraps: { number: 309, close: undefined },
+  forbidden: { number: 400, close: undefined },
+  vault_closed: { number: 401, close: 1008 },
+  unknown_link: { number: 402, close: 1008 },
+  link_expired: { number: 403, close: 1008 },
+  link_used_up: { number: 404, close: 1008 },
+  link_bad_passcode: { number: 405, close: undefined },
+  link_locked: { number: 406, close: 1008 },
+  link_already_claimed: { number: 407, close: 1008 },
+  access_entry_required: { number: 408, close: undefined },
+  unknown_record: { number: 409, close: undefined },
+  record_deleted: { number: 410, close: undefined },
+  unknown_blob: { number: 411, close: undefined },
+  bad_envelope: { number: 500, close: undefined },
+  wrong_author: { number: 501, close: undefined },
+  stale_epoch: { number: 502, close: undefined },
+  stale_head: { number: 503, close: undefined },
+  bad_sequence: { number: 504, close: undefined },
+  stale_base: { number: 505, close: undefined },
+  snapshot_not_covering: { number: 506, close: undefined },
+  record_exists: { number: 507, close: undefined },
+  blob_hash_mismatch: { number: 508, close: undefined },
+  deposit_not_allowed: { number: 509, close: undefined },
+  too_large: { number: 510, close: undefined },
+  rate_limited: { number: 600, close: undefined },
+  too_many_connections: { number: 601, close: 1008 },
+  quota_exceeded: { number: 602, close: undefined },
+  slow_consumer: { number: 603, close: 1013 },
+  too_many_subscriptions: { number: 604, close: undefined },
+  internal: { number: 900, close: undefined },
+  shutting_down: { number: 901, close: 1001 },
+} as const satisfies Record<string, { number: number; close: number | undefined }>;
 
-export type WireErrorCode = (typeof WIRE_ERROR_CODES)[number];
+export type WireErrorCode = keyof typeof WIRE_ERRORS;
+
+export const WIRE_ERROR_CODES = Object.keys(WIRE_ERRORS) as [WireErrorCode, ...WireErrorCode[]];

@@ -7,5 +7,5 @@
  * const parsed = v.safeParse(ClientFrame, JSON.parse(text));
  */
 export { PROTOCOL_VERSION } from './version.ts';
-export { WIRE_ERROR_CODES, type WireErrorCode } from './error-codes.ts';
+export { WIRE_ERRORS, WIRE_ERROR_CODES, type WireErrorCode } from './error-codes.ts';
 export { HelloFrame, WelcomeFrame, ErrorFrame, ClientFrame, RelayFrame } from './frames.ts';
