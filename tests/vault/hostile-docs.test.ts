@@ -1,0 +1,175 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { createRecordsModel, isVaultError, LIMITS, type RecordsChange, type VaultErrorCode } from '#vault';
+import { assertProperty, manualClock, runs, seededRandom } from './support.ts';
+
+const ID = 'ab'.repeat(16);
+
+/** A well-formed record document written with raw Yjs, as a hostile author could, then edited by `tamper`. */
+function hostileUpdate(tamper: (doc: Y.Doc) => void): Uint8Array {
+  const doc = new Y.Doc();
+  const meta = doc.getMap<unknown>('meta');
+  const values: Record<string, unknown> = {
+    v: 1,
+    id: ID,
+    category: 'lab-result',
+    title: 'T',
+    date: '2024-01-01',
+    author: '',
+    organisation: '',
+    level: 'normal',
+    createdBy: 1,
+    createdAt: 10,
+    changedBy: 1,
+    changedAt: 10,
+  };
+  for (const [key, value] of Object.entries(values)) meta.set(key, value);
+  tamper(doc);
+  return Y.encodeStateAsUpdate(doc);
+}
+
+function load(update: Uint8Array) {
+  const model = createRecordsModel({ clock: manualClock(), random: seededRandom(1), author: 0 });
+  const changes: RecordsChange[] = [];
+  model.onChange((change) => changes.push(change));
+  model.applyUpdate(ID, update);
+  return { model, changes };
+}
+
+function codeOf(run: () => unknown): VaultErrorCode | 'none' {
+  try {
+    run();
+    return 'none';
+  } catch (error) {
+    if (isVaultError(error)) return error.code;
+    throw error;
+  }
+}
+
+describe('records read from untrusted documents', () => {
+  it('accepts the untampered baseline (so the cases below fail for their own reason)', () => {
+    const { model } = load(hostileUpdate(() => undefined));
+    expect(model.get(ID).title).toBe('T');
+  });
+
+  const wrongShapes: [string, (doc: Y.Doc) => void][] = [
+    ['a number as title', (doc) => doc.getMap('meta').set('title', 42)],
+    ['a Y.Text as title', (doc) => doc.getMap('meta').set('title', new Y.Text('x'))],
+    ['a missing date', (doc) => doc.getMap('meta').delete('date')],
+    ['an impossible date', (doc) => doc.getMap('meta').set('date', '2023-02-29')],
+    ['an unknown category', (doc) => doc.getMap('meta').set('category', 'x-ray')],
+    ['an unknown level', (doc) => doc.getMap('meta').set('level', 'public')],
+    ['a negative author index', (doc) => doc.getMap('meta').set('createdBy', -1)],
+    ['a fractional time', (doc) => doc.getMap('meta').set('changedAt', 1.5)],
+    ['another record id', (doc) => doc.getMap('meta').set('id', 'cd'.repeat(16))],
+    ['a number among tags', (doc) => doc.getArray('tags').push([1])],
+    ['a string as observation', (doc) => doc.getArray('observations').push(['hb 13'])],
+    [
+      'an observation with a non-finite bound',
+      (doc) => {
+        const map = new Y.Map<unknown>();
+        for (const [k, value] of Object.entries({ id: 'ef'.repeat(16), name: 'Hb', value: '1', low: 'NaN' })) {
+          map.set(k, value);
+        }
+        doc.getArray('observations').push([map]);
+      },
+    ],
+    ['an attachment that is a string', (doc) => doc.getMap('attachments').set('ff'.repeat(16), 'x')],
+    ['an attribution stamp of the wrong shape', (doc) => doc.getMap('attribution').set('title', { by: 'me' })],
+  ];
+
+  for (const [name, tamper] of wrongShapes) {
+    it(`reports ${name} as invalid_doc, never a crash`, () => {
+      const { model, changes } = load(hostileUpdate(tamper));
+      expect(codeOf(() => model.get(ID))).toBe('invalid_doc');
+      expect(changes.at(-1)?.invalid).toEqual([ID]);
+      expect(model.entry(ID)).toBeUndefined();
+      expect(codeOf(() => model.update(ID, { title: 'fixed' }))).toBe('invalid_doc');
+      expect(model.list()).toEqual([]);
+    });
+  }
+
+  it('clamps over-long strings to their limits', () => {
+    const { model } = load(
+      hostileUpdate((doc) => {
+        doc.getMap('meta').set('title', '€'.repeat(10_000));
+        doc.getMap('meta').set('author', 'a'.repeat(100_000));
+        doc.getArray('tags').push(['t'.repeat(1000), ...Array.from({ length: 500 }, (_, i) => `tag${i}`)]);
+        doc.getText('note').insert(0, 'n'.repeat(LIMITS.noteChars + 10));
+      }),
+    );
+    const record = model.get(ID);
+    expect(new TextEncoder().encode(record.title).length).toBeLessThanOrEqual(LIMITS.titleBytes);
+    expect(record.title).toBe('€'.repeat(Math.floor(LIMITS.titleBytes / 3)));
+    expect(record.author).toHaveLength(LIMITS.authorBytes);
+    expect(record.tags).toHaveLength(LIMITS.tags);
+    expect(record.tags[0]).toHaveLength(LIMITS.tagChars);
+    expect(record.note).toHaveLength(LIMITS.noteChars);
+    expect(model.entry(ID)?.title).toBe(record.title);
+  });
+
+  it('keeps root types fixed when an update declares them differently', () => {
+    const doc = new Y.Doc();
+    doc.getMap('note').set('x', 'y');
+    doc.getArray('meta').push(['z']);
+    const { model } = load(Y.encodeStateAsUpdate(doc));
+    expect(codeOf(() => model.get(ID))).toBe('invalid_doc');
+  });
+
+  it('refuses bytes that are not a Yjs update with invalid_update and loads nothing', () => {
+    const model = createRecordsModel({ clock: manualClock(), random: seededRandom(2), author: 0 });
+    expect(codeOf(() => model.applyUpdate(ID, new Uint8Array([255, 255, 255, 255, 255, 1])))).toBe('invalid_update');
+    expect(codeOf(() => model.applyIndexUpdate(new Uint8Array([9, 9, 9])))).toBe('invalid_update');
+    expect(model.loadedIds()).toEqual([]);
+    expect(codeOf(() => model.applyUpdate('not an id', new Uint8Array()))).toBe('invalid_input');
+  });
+
+  it('ignores malformed index entries and repairs them from a loaded record', () => {
+    const model = createRecordsModel({ clock: manualClock(), random: seededRandom(3), author: 0 });
+    const { id } = model.create({ category: 'other', title: 'Vrai titre', date: '2024-05-01' });
+    const hostile = new Y.Doc();
+    Y.applyUpdate(hostile, model.exportIndexUpdate());
+    (hostile.getMap('records').get(id) as Y.Map<unknown>).set('title', 7);
+    const stranger = new Y.Map<unknown>();
+    stranger.set('title', ['not', 'a', 'string']);
+    hostile.getMap('records').set('ee'.repeat(16), stranger);
+    model.applyIndexUpdate(Y.encodeStateAsUpdate(hostile));
+    expect(model.entry(id)?.title).toBe('Vrai titre');
+    expect(model.entry('ee'.repeat(16))).toBeUndefined();
+    expect(model.list().map((entry) => entry.id)).toEqual([id]);
+  });
+
+  it('never throws anything but a VaultError for random bytes or random well-formed documents', () => {
+    const value = fc.oneof(
+      fc.string(),
+      fc.integer(),
+      fc.double(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.array(fc.string()),
+    );
+    assertProperty(
+      fc.property(
+        fc.uint8Array({ maxLength: 200 }),
+        fc.dictionary(fc.constantFrom('title', 'date', 'category', 'level', 'createdBy', 'id', 'v'), value),
+        fc.array(value, { maxLength: 5 }),
+        (bytes, metaOverrides, listItems) => {
+          const model = createRecordsModel({ clock: manualClock(), random: seededRandom(4), author: 0 });
+          expect(['none', 'invalid_update']).toContain(codeOf(() => model.applyUpdate(ID, bytes)));
+          const update = hostileUpdate((doc) => {
+            for (const [key, item] of Object.entries(metaOverrides)) doc.getMap('meta').set(key, item);
+            doc.getArray('observations').push(listItems);
+            doc.getArray('tags').push(listItems);
+          });
+          const fresh = createRecordsModel({ clock: manualClock(), random: seededRandom(5), author: 0 });
+          expect(['none', 'invalid_update']).toContain(codeOf(() => fresh.applyUpdate(ID, update)));
+          expect(['none', 'invalid_doc', 'record_not_found']).toContain(codeOf(() => fresh.get(ID)));
+          fresh.list();
+          fresh.search('t');
+        },
+      ),
+      runs(100, 2000),
+    );
+  });
+});
