@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRecordsModel, isVaultError, type RecordsChange, type VaultErrorCode } from '#vault';
+import { createRecordsModel, isVaultError, type RecordInput, type RecordsChange, type VaultErrorCode } from '#vault';
 import { deliver, manualClock, replica, seededRandom } from './support.ts';
 
 function expectVaultError(run: () => unknown, code: VaultErrorCode): void {
@@ -12,7 +12,7 @@ function expectVaultError(run: () => unknown, code: VaultErrorCode): void {
   expect(isVaultError(caught, code), `expected ${code}, got ${String(caught)}`).toBe(true);
 }
 
-const lab = {
+const lab: RecordInput = {
   category: 'lab-result',
   title: 'Bilan sanguin',
   date: '2024-03-05',
@@ -21,7 +21,7 @@ const lab = {
   tags: ['sang', 'annuel'],
   note: 'À jeun depuis 12 h.',
   observations: [{ name: 'Hémoglobine', value: '13.2', unit: 'g/dL', low: 12, high: 16, flag: 'normal' }],
-} as const;
+};
 
 describe('createRecordsModel', () => {
   it('creates a record and reads every field back', () => {
@@ -44,7 +44,7 @@ describe('createRecordsModel', () => {
     });
     expect(created.observations).toHaveLength(1);
     expect(created.observations[0]).toMatchObject({ name: 'Hémoglobine', value: '13.2', unit: 'g/dL', low: 12 });
-    expect(sut.entry(created.id)).toMatchObject({ title: 'Bilan sanguin', deleted: false, changed: created.changed });
+    expect(sut.entry(created.id)).toMatchObject({ title: 'Bilan sanguin', changed: created.changed });
   });
 
   it('updates metadata, records who changed which field, and mirrors the change in the index', () => {
@@ -135,7 +135,8 @@ describe('createRecordsModel', () => {
     expectVaultError(() => sut.get(id), 'record_deleted');
     expectVaultError(() => sut.update(id, { title: 'again' }), 'record_deleted');
     expectVaultError(() => sut.remove(id), 'record_deleted');
-    expect(sut.entry(id)).toMatchObject({ deleted: true, title: '', author: '' });
+    expect(sut.entry(id)).toBeUndefined();
+    expect(sut.removed(id)).toEqual({ by: 0, at: Math.floor(Date.UTC(2024, 0, 1) / 1000) });
     expect(sut.list()).toEqual([]);
     expect(sut.search('hemoglobine')).toEqual([]);
     expectVaultError(() => sut.get('0'.repeat(32)), 'record_not_found');
@@ -152,7 +153,8 @@ describe('createRecordsModel', () => {
     b.model.applyIndexUpdate(a.model.exportIndexUpdate());
     expect(b.model.get(first.id)).toEqual(a.model.get(first.id));
     expect(b.model.list()).toEqual(a.model.list());
-    expect(b.model.entry(second.id)?.deleted).toBe(true);
+    expect(b.model.removed(second.id)?.by).toBe(1);
+    expect(b.model.entry(second.id)).toBeUndefined();
     // Updates for the deleted record arriving late are ignored, not resurrected.
     b.model.applyUpdate(second.id, new Uint8Array([0, 0]));
     expect(b.model.loadedIds()).toEqual([first.id]);
@@ -160,7 +162,7 @@ describe('createRecordsModel', () => {
     const c = replica(11, 3);
     for (const item of a.outbox) deliver(c.model, item);
     expect(c.model.get(first.id)).toEqual(a.model.get(first.id));
-    expect(c.model.entry(second.id)?.deleted).toBe(true);
+    expect(c.model.removed(second.id)?.by).toBe(1);
   });
 
   it('who changed what and when survives compaction into a snapshot', () => {

@@ -145,8 +145,9 @@ describe('search', () => {
           for (const [which, note] of edits) {
             const target = created[which % created.length];
             if (target === undefined) continue;
-            if (which % 5 === 0 && sut.entry(target.id)?.deleted === false) sut.remove(target.id);
-            else if (sut.entry(target.id)?.deleted === false) sut.setNote(target.id, note);
+            if (sut.removed(target.id) !== undefined) continue;
+            if (which % 5 === 0) sut.remove(target.id);
+            else sut.setNote(target.id, note);
           }
           check();
         },

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import * as Y from 'yjs';
-import { entryFromRecord, tombstoneEntry, writeIndexEntry } from './index-doc.ts';
+import { writeTombstone } from './index-doc.ts';
 import {
   AttachmentInput,
   ObservationInput,
@@ -72,7 +72,7 @@ export function createRecordsModel(options: RecordsModelOptions) {
     alive();
     const doc = state.records.get(id);
     if (doc !== undefined) return doc;
-    if (state.entries.get(id)?.deleted === true) throw new VaultError('record_deleted', `record ${id} was deleted`);
+    if (state.tombstones.has(id)) throw new VaultError('record_deleted', `record ${id} was deleted`);
     throw new VaultError('record_not_found', `no record ${id}`);
   }
 
@@ -137,7 +137,7 @@ export function createRecordsModel(options: RecordsModelOptions) {
       alive();
       const fields = parseInput(RecordInput, input, 'record');
       let id = randomId(random);
-      while (state.records.has(id) || state.entries.has(id)) id = randomId(random);
+      while (state.records.has(id) || state.entries.has(id) || state.tombstones.has(id)) id = randomId(random);
       const doc = state.newRecord(id, randomClientId(random));
       doc.transact(() => {
         const now = stamp();
@@ -193,14 +193,18 @@ export function createRecordsModel(options: RecordsModelOptions) {
     /** Deletes a record: its content is dropped and the index keeps only a tombstone (docs/PROTOCOL.md §17.2). */
     remove(id: string): void {
       alive();
-      const doc = state.records.get(id);
-      const entry = state.entries.get(id) ?? (doc === undefined ? undefined : entryFromRecord(readRecordDoc(doc, id)));
-      if (entry === undefined) throw new VaultError('record_not_found', `no record ${id}`);
-      if (entry.deleted) throw new VaultError('record_deleted', `record ${id} was deleted`);
+      if (state.tombstones.has(id)) throw new VaultError('record_deleted', `record ${id} was deleted`);
+      if (!state.records.has(id) && !state.entries.has(id)) throw new VaultError('record_not_found', `no record ${id}`);
       state.dropRecord(id);
       state.search.remove(id);
-      state.index.transact(() => writeIndexEntry(state.index, tombstoneEntry(entry, stamp())), LOCAL);
+      state.index.transact(() => writeTombstone(state.index, id, stamp()), LOCAL);
       finish('local');
+    },
+
+    /** Who deleted a record and when, or undefined when it is not deleted. */
+    removed(id: string): Stamp | undefined {
+      alive();
+      return state.tombstones.get(id);
     },
 
     setNote(id: string, text: string): RecordData {
@@ -312,7 +316,7 @@ export function createRecordsModel(options: RecordsModelOptions) {
       applyUpdate(id: string, bytes: Uint8Array): void {
         alive();
         parseInput(v.pipe(v.string(), v.regex(/^[0-9a-f]{32}$/)), id, 'record id');
-        if (state.entries.get(id)?.deleted === true) return;
+        if (state.tombstones.has(id)) return;
         const known = state.records.get(id);
         const doc = known ?? state.newRecord(id, randomClientId(random));
         try {

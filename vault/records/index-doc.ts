@@ -1,25 +1,36 @@
 import * as v from 'valibot';
 import * as Y from 'yjs';
-import { IndexEntry, type RecordData, type Stamp } from './record-schema.ts';
+import { IndexEntry, Stamp, type RecordData } from './record-schema.ts';
 import { VaultError } from './vault-error.ts';
 
 /**
- * The vault index document: one root Y.Map `records`, record id -> Y.Map with `category`, `title`, `date`,
- * `level`, `author`, `organisation`, `createdBy`, `createdAt`, `changedBy`, `changedAt`, `deleted`.
- * The overview and the timeline read only this document. Other keys in an entry (the record root R_r, added by
- * the encrypted store, docs/PROTOCOL.md §4) are left alone by this module.
+ * The vault index document (root names are part of the stored format):
+ *
+ * - `records`  Y.Map: record id -> Y.Map with `category`, `title`, `date`, `level`, `author`, `organisation`,
+ *   `createdBy`, `createdAt`, `changedBy`, `changedAt`. Other keys of an entry (the record root R_r, written by
+ *   the encrypted store, docs/PROTOCOL.md §4) are left alone by this module.
+ * - `deleted`  Y.Map: record id -> `{ by, at }`, the tombstones. A key once set is never removed.
  *
  * The entry is a cache of its record: any device that holds the record repairs a stale entry, so once record
  * updates have reached every device, every index converges to the records (see `entryFromRecord`).
+ * Tombstones live apart from entries on purpose: a device that repairs an entry it had not seen yet creates a
+ * new entry map, and two maps set concurrently under one key keep only one of them. A deletion flag inside
+ * the losing map would vanish; a key in `deleted` cannot. Deleting also removes the entry (and with it R_r:
+ * crypto-erasure, §17.2); any device that still sees an entry next to a tombstone removes it.
  */
 export function indexRecords(doc: Y.Doc): Y.Map<unknown> {
   return doc.getMap('records');
+}
+
+export function indexTombstones(doc: Y.Doc): Y.Map<unknown> {
+  return doc.getMap('deleted');
 }
 
 export function newIndexDoc(clientId: number): Y.Doc {
   const doc = new Y.Doc({ gc: true });
   doc.clientID = clientId;
   indexRecords(doc);
+  indexTombstones(doc);
   return doc;
 }
 
@@ -35,7 +46,6 @@ export function entryFromRecord(record: RecordData): IndexEntry {
     organisation: record.organisation,
     created: record.created,
     changed: record.changed,
-    deleted: false,
   };
 }
 
@@ -55,7 +65,6 @@ export function readIndexEntry(doc: Y.Doc, id: string): IndexEntry | undefined {
     organisation: get('organisation'),
     created: { by: get('createdBy'), at: get('createdAt') },
     changed: { by: get('changedBy'), at: get('changedAt') },
-    deleted: get('deleted'),
   };
   const result = v.safeParse(IndexEntry, shape);
   if (!result.success) {
@@ -63,9 +72,26 @@ export function readIndexEntry(doc: Y.Doc, id: string): IndexEntry | undefined {
       cause: v.flatten(result.issues),
     });
   }
-  const entry = result.output;
-  // A repair racing the deletion may have written a title back; a tombstone never shows one.
-  return entry.deleted ? { ...entry, title: '', author: '', organisation: '' } : entry;
+  return result.output;
+}
+
+/**
+ * The tombstone of a record, if any. Its presence is what counts: a malformed stamp still means deleted
+ * (reported as by 0 at 0), since refusing it would let a hostile value undo a deletion.
+ */
+export function readTombstone(doc: Y.Doc, id: string): Stamp | undefined {
+  const tombstones = indexTombstones(doc);
+  if (!tombstones.has(id)) return undefined;
+  const parsed = v.safeParse(Stamp, tombstones.get(id));
+  return parsed.success ? parsed.output : { by: 0, at: 0 };
+}
+
+/** Deletes a record from the index: sets its tombstone (first one wins) and removes its entry. */
+export function writeTombstone(doc: Y.Doc, id: string, stamp: Stamp): void {
+  const tombstones = indexTombstones(doc);
+  if (!tombstones.has(id)) tombstones.set(id, { by: stamp.by, at: stamp.at });
+  const records = indexRecords(doc);
+  if (records.has(id)) records.delete(id);
 }
 
 const sameStamp = (a: Stamp, b: Stamp) => a.by === b.by && a.at === b.at;
@@ -80,8 +106,7 @@ export function sameEntry(a: IndexEntry, b: IndexEntry): boolean {
     a.author === b.author &&
     a.organisation === b.organisation &&
     sameStamp(a.created, b.created) &&
-    sameStamp(a.changed, b.changed) &&
-    a.deleted === b.deleted
+    sameStamp(a.changed, b.changed)
   );
 }
 
@@ -108,17 +133,8 @@ export function writeIndexEntry(doc: Y.Doc, entry: IndexEntry): void {
     ['createdAt', entry.created.at],
     ['changedBy', entry.changed.by],
     ['changedAt', entry.changed.at],
-    ['deleted', entry.deleted],
   ];
   for (const [key, value] of values) {
     if (target.get(key) !== value) target.set(key, value);
   }
-}
-
-/**
- * Marks a record deleted and wipes what the entry said about it. The tombstone is sticky: no repair writes over
- * it, so a concurrent edit on another device cannot bring the record back.
- */
-export function tombstoneEntry(previous: IndexEntry, stamp: Stamp): IndexEntry {
-  return { ...previous, title: '', author: '', organisation: '', changed: stamp, deleted: true };
 }

@@ -1,7 +1,17 @@
 import type * as Y from 'yjs';
-import { entryFromRecord, indexRecords, newIndexDoc, readIndexEntry, sameEntry, writeIndexEntry } from './index-doc.ts';
+import {
+  entryFromRecord,
+  indexRecords,
+  indexTombstones,
+  newIndexDoc,
+  readIndexEntry,
+  readTombstone,
+  sameEntry,
+  writeIndexEntry,
+  writeTombstone,
+} from './index-doc.ts';
 import { newRecordDoc, readRecordDoc } from './record-doc.ts';
-import type { IndexEntry, RecordData } from './record-schema.ts';
+import type { IndexEntry, RecordData, Stamp } from './record-schema.ts';
 import { createSearchIndex, type SearchIndex } from './search-index.ts';
 import { compareNewestFirst } from './timeline.ts';
 import { isVaultError, VaultError } from './vault-error.ts';
@@ -22,6 +32,8 @@ export interface ModelState {
   readonly index: Y.Doc;
   readonly records: Map<string, Y.Doc>;
   readonly entries: Map<string, IndexEntry>;
+  /** Deleted records: who deleted them and when. */
+  readonly tombstones: Map<string, Stamp>;
   readonly invalid: Map<string, VaultError>;
   readonly search: SearchIndex;
   newRecord(id: string, clientId: number): Y.Doc;
@@ -47,6 +59,7 @@ export function createModelState(indexClientId: number): ModelState {
   const index = newIndexDoc(indexClientId);
   const records = new Map<string, Y.Doc>();
   const entries = new Map<string, IndexEntry>();
+  const tombstones = new Map<string, Stamp>();
   const invalid = new Map<string, VaultError>();
   const search = createSearchIndex();
   const dirtyRecords = new Set<string>();
@@ -68,6 +81,9 @@ export function createModelState(indexClientId: number): ModelState {
       else if (typeof event.path[0] === 'string') dirtyEntries.add(event.path[0]);
     }
   });
+  indexTombstones(index).observe((event) => {
+    for (const key of event.keys.keys()) dirtyEntries.add(key);
+  });
 
   function newRecord(id: string, clientId: number): Y.Doc {
     const doc = newRecordDoc(clientId);
@@ -85,8 +101,8 @@ export function createModelState(indexClientId: number): ModelState {
   }
 
   function repair(record: RecordData): void {
+    if (tombstones.has(record.id)) return;
     const current = entries.get(record.id);
-    if (current?.deleted === true) return;
     const wanted = entryFromRecord(record);
     if (current !== undefined && sameEntry(current, wanted)) return;
     index.transact(() => writeIndexEntry(index, wanted), LOCAL);
@@ -113,6 +129,16 @@ export function createModelState(indexClientId: number): ModelState {
   function settleEntry(id: string, changed: Set<string>): void {
     changed.add(id);
     sorted = undefined;
+    const tombstone = readTombstone(index, id);
+    if (tombstone !== undefined) {
+      tombstones.set(id, tombstone);
+      entries.delete(id);
+      dropRecord(id);
+      search.remove(id);
+      // An entry written by a device that had not yet seen the deletion: erase it here too.
+      if (indexRecords(index).has(id)) index.transact(() => writeTombstone(index, id, tombstone), LOCAL);
+      return;
+    }
     let entry: IndexEntry | undefined;
     try {
       entry = readIndexEntry(index, id);
@@ -122,11 +148,6 @@ export function createModelState(indexClientId: number): ModelState {
     }
     if (entry === undefined) entries.delete(id);
     else entries.set(id, entry);
-    if (entry?.deleted === true) {
-      dropRecord(id);
-      search.remove(id);
-      return;
-    }
     // A loaded, readable record is the truth: put the entry back in line with it.
     if (records.has(id)) dirtyRecords.add(id);
     else if (entry === undefined) search.remove(id);
@@ -154,6 +175,7 @@ export function createModelState(indexClientId: number): ModelState {
     index,
     records,
     entries,
+    tombstones,
     invalid,
     search,
     newRecord,
@@ -161,7 +183,7 @@ export function createModelState(indexClientId: number): ModelState {
     markRecord: (id) => dirtyRecords.add(id),
     settle,
     sortedEntries() {
-      sorted ??= [...entries.values()].filter((entry) => !entry.deleted).sort(compareNewestFirst);
+      sorted ??= [...entries.values()].sort(compareNewestFirst);
       return sorted;
     },
     onLocalUpdate(listener) {
@@ -172,6 +194,7 @@ export function createModelState(indexClientId: number): ModelState {
       for (const doc of records.values()) doc.destroy();
       records.clear();
       entries.clear();
+      tombstones.clear();
       invalid.clear();
       search.clear();
       index.destroy();

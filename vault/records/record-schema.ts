@@ -143,7 +143,7 @@ export type RecordData = v.InferOutput<typeof RecordData>;
 
 /**
  * One line of the vault index: what the overview and the timeline need without opening the record.
- * A deleted record keeps only its tombstone (its title and names are wiped).
+ * Deleted records have no entry, only a tombstone (see index-doc.ts).
  */
 export const IndexEntry = v.object({
   id: Id,
@@ -155,6 +155,5 @@ export const IndexEntry = v.object({
   organisation: clampedBytes(LIMITS.organisationBytes),
   created: Stamp,
   changed: Stamp,
-  deleted: v.boolean(),
 });
 export type IndexEntry = v.InferOutput<typeof IndexEntry>;

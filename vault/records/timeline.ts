@@ -30,7 +30,6 @@ export function entryMatcher(filter: RecordFilter): (entry: IndexEntry) => boole
   const levels = filter.levels === undefined ? undefined : new Set(filter.levels);
   const author = filter.author === undefined ? undefined : foldText(filter.author.trim());
   return (entry) =>
-    !entry.deleted &&
     (categories === undefined || categories.has(entry.category)) &&
     (levels === undefined || levels.has(entry.level)) &&
     (filter.from === undefined || entry.date >= filter.from) &&
