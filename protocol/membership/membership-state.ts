@@ -1,7 +1,8 @@
 // PROTOCOL.md §10.4: the state a membership log produces. Immutable: the validator returns a new state and
 // shares every unchanged part with the old one, so the relay can validate a candidate append against its
 // current state and simply drop the result if the transaction fails.
-import { hashWithDomain, toHex } from '#crypto';
+import { toHex } from '#crypto';
+import { indexId } from '#crypto/record-keys';
 import type { MemberHead } from './member-entry.ts';
 
 export type PrincipalRole = 'relay' | 'recovery' | 'device' | 'link' | 'professional';
@@ -98,7 +99,7 @@ export function initialState(options: {
   return {
     vaultId: options.vaultId.slice(),
     pinnedRelayPk: options.pinnedRelayPk === null ? null : options.pinnedRelayPk.slice(),
-    indexId: toHex(hashWithDomain('carnet/v1/index-id', options.vaultId).slice(0, 16)),
+    indexId: toHex(indexId(options.vaultId)),
     head: null,
     epoch: 0,
     epochStartSeq: 0,
