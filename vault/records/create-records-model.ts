@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import { writeTombstone } from './index-doc.ts';
 import {
   AttachmentInput,
@@ -9,7 +9,8 @@ import {
   RecordPatch,
   type ObservationInput as ObservationInputType,
 } from './input-schema.ts';
-import { createModelState, LOCAL, REMOTE, type DocTarget } from './model-state.ts';
+import { createModelState, LOCAL, type DocTarget } from './model-state.ts';
+import { createUpdatesApi } from './updates-api.ts';
 import { parseInput } from './parse-input.ts';
 import { nowSeconds, randomClientId, randomId, type Clock, type Random } from './ports.ts';
 import { readRecordDoc } from './record-doc.ts';
@@ -283,80 +284,19 @@ export function createRecordsModel(options: RecordsModelOptions) {
     onLocalUpdate: (listener: (target: DocTarget, update: Uint8Array) => void): (() => void) =>
       state.onLocalUpdate(listener),
 
-    ...updatesApi(),
-  };
+    ...createUpdatesApi({ state, random, alive, liveDoc, finish }),
 
-  /** Raw update exchange with the persistence and sync layers. */
-  function updatesApi() {
-    function apply(doc: Y.Doc, bytes: Uint8Array, what: string): void {
-      try {
-        Y.decodeUpdate(bytes);
-        Y.applyUpdate(doc, bytes, REMOTE);
-      } catch (error) {
-        throw new VaultError('invalid_update', `${what}: not a Yjs update`, { cause: error });
-      }
-    }
-    return {
-      /** The record's state as one update, or only what `stateVector` lacks. */
-      exportUpdate(id: string, stateVector?: Uint8Array): Uint8Array {
-        return Y.encodeStateAsUpdate(liveDoc(id), stateVector);
-      },
-      /** The record's whole current state (a compaction input; see the store for what it must cover). */
-      encodeSnapshot(id: string): Uint8Array {
-        return Y.encodeStateAsUpdate(liveDoc(id));
-      },
-      stateVector(id: string): Uint8Array {
-        return Y.encodeStateVector(liveDoc(id));
-      },
-      /**
-       * Merges an update (stored or received) into a record, loading the record if it is new here. Updates for a
-       * deleted record are ignored. Throws `invalid_update` for bytes that are not a Yjs update; a well-formed
-       * update that leaves the record malformed is reported in `onChange(...).invalid`.
-       */
-      applyUpdate(id: string, bytes: Uint8Array): void {
-        alive();
-        parseInput(v.pipe(v.string(), v.regex(/^[0-9a-f]{32}$/)), id, 'record id');
-        if (state.tombstones.has(id)) return;
-        const known = state.records.get(id);
-        const doc = known ?? state.newRecord(id, randomClientId(random));
-        try {
-          apply(doc, bytes, `record ${id}`);
-        } catch (error) {
-          if (known === undefined) state.dropRecord(id);
-          throw error;
-        }
-        state.markRecord(id);
-        finish('remote');
-      },
-      /** Whole state or delta of the index document. */
-      exportIndexUpdate(stateVector?: Uint8Array): Uint8Array {
-        alive();
-        return Y.encodeStateAsUpdate(state.index, stateVector);
-      },
-      encodeIndexSnapshot(): Uint8Array {
-        alive();
-        return Y.encodeStateAsUpdate(state.index);
-      },
-      indexStateVector(): Uint8Array {
-        alive();
-        return Y.encodeStateVector(state.index);
-      },
-      applyIndexUpdate(bytes: Uint8Array): void {
-        alive();
-        apply(state.index, bytes, 'index');
-        finish('remote');
-      },
-      /** Ids of the records whose content is loaded. */
-      loadedIds(): string[] {
-        alive();
-        return [...state.records.keys()];
-      },
-      /** Drops every document and listener (on lock). Every later call throws `model_destroyed`. */
-      destroy(): void {
-        destroyed = true;
-        state.destroy();
-        changeListeners.clear();
-      },
-    };
-  }
+    /** Ids of the records whose content is loaded. */
+    loadedIds(): string[] {
+      alive();
+      return [...state.records.keys()];
+    },
+
+    /** Drops every document and listener (on lock). Every later call throws `model_destroyed`. */
+    destroy(): void {
+      destroyed = true;
+      state.destroy();
+      changeListeners.clear();
+    },
+  };
 }

@@ -1,0 +1,81 @@
+import * as Y from 'yjs';
+import { REMOTE, type ModelState } from './model-state.ts';
+import { parseInput } from './parse-input.ts';
+import { randomClientId, type Random } from './ports.ts';
+import { Id } from './record-schema.ts';
+import { VaultError } from './vault-error.ts';
+
+interface UpdatesContext {
+  state: ModelState;
+  random: Random;
+  alive: () => void;
+  liveDoc: (id: string) => Y.Doc;
+  finish: (origin: 'local' | 'remote') => void;
+}
+
+/**
+ * The raw-update side of the records facade, for the encrypted store and the sync engine: whole states,
+ * deltas against a state vector, and applying stored or received updates. Bytes are checked to be a Yjs update
+ * before they touch a document; what they contain is validated when the record is read.
+ */
+export function createUpdatesApi({ state, random, alive, liveDoc, finish }: UpdatesContext) {
+  function apply(doc: Y.Doc, bytes: Uint8Array, what: string): void {
+    try {
+      Y.decodeUpdate(bytes);
+      Y.applyUpdate(doc, bytes, REMOTE);
+    } catch (error) {
+      throw new VaultError('invalid_update', `${what}: not a Yjs update`, { cause: error });
+    }
+  }
+  return {
+    /** The record's state as one update, or only what `stateVector` lacks. */
+    exportUpdate(id: string, stateVector?: Uint8Array): Uint8Array {
+      return Y.encodeStateAsUpdate(liveDoc(id), stateVector);
+    },
+    /** The record's whole current state (a compaction input; see the store for what it must cover). */
+    encodeSnapshot(id: string): Uint8Array {
+      return Y.encodeStateAsUpdate(liveDoc(id));
+    },
+    stateVector(id: string): Uint8Array {
+      return Y.encodeStateVector(liveDoc(id));
+    },
+    /**
+     * Merges an update (stored or received) into a record, loading the record if it is new here. Updates for a
+     * deleted record are ignored. Throws `invalid_update` for bytes that are not a Yjs update; a well-formed
+     * update that leaves the record malformed is reported in `onChange(...).invalid`.
+     */
+    applyUpdate(id: string, bytes: Uint8Array): void {
+      alive();
+      parseInput(Id, id, 'record id');
+      if (state.tombstones.has(id)) return;
+      const known = state.records.get(id);
+      const doc = known ?? state.newRecord(id, randomClientId(random));
+      try {
+        apply(doc, bytes, `record ${id}`);
+      } catch (error) {
+        if (known === undefined) state.dropRecord(id);
+        throw error;
+      }
+      state.markRecord(id);
+      finish('remote');
+    },
+    /** Whole state or delta of the index document. */
+    exportIndexUpdate(stateVector?: Uint8Array): Uint8Array {
+      alive();
+      return Y.encodeStateAsUpdate(state.index, stateVector);
+    },
+    encodeIndexSnapshot(): Uint8Array {
+      alive();
+      return Y.encodeStateAsUpdate(state.index);
+    },
+    indexStateVector(): Uint8Array {
+      alive();
+      return Y.encodeStateVector(state.index);
+    },
+    applyIndexUpdate(bytes: Uint8Array): void {
+      alive();
+      apply(state.index, bytes, 'index');
+      finish('remote');
+    },
+  };
+}
