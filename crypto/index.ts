@@ -52,3 +52,88 @@ export {
   verify,
   wipe,
 } from './primitives.ts';
+export {
+  deviceIdentity,
+  fingerprint,
+  fingerprintDigits,
+  newDeviceSeeds,
+  recoveryPrincipal,
+  type Identity,
+} from './identity.ts';
+export {
+  epochCommitment,
+  inboxKeyPair,
+  indexId,
+  indexKey,
+  localStorageKey,
+  presenceKey,
+  recordKey,
+} from './record-keys.ts';
+export { openSeal, seal, SEAL_OVERHEAD } from './seal.ts';
+export {
+  encodeEnvelopeHeader,
+  parseEnvelope,
+  type Coverage,
+  type EnvelopeHeader,
+  type EnvelopeType,
+  type ParsedEnvelope,
+} from './envelope-header.ts';
+export {
+  decodeUpdateBody,
+  encodeUpdateBody,
+  openEnvelope,
+  sealDeposit,
+  sealSnapshot,
+  sealUpdate,
+  type EnvelopeContext,
+  type EnvelopeSealKeys,
+  type OpenedEnvelope,
+  type UpdateBody,
+} from './envelope.ts';
+export {
+  decodeSnapshotBody,
+  encodeSnapshotBody,
+  padme,
+  RAW_BODY_MAX,
+  type AttributionRow,
+  type SnapshotContent,
+} from './snapshot-body.ts';
+export { type MembershipView } from './signed-seal.ts';
+export {
+  openKeyringWrap,
+  parseKeyringWrapHeader,
+  sealKeyringWrap,
+  type KeyringWrapHeader,
+  type KeyringWrapRecipient,
+} from './keyring-wrap.ts';
+export { openDepositKey, sealDepositKey, type DepositKeyHeader } from './deposit-key.ts';
+export {
+  openKeybox,
+  sealKeybox,
+  type KeyboxBody,
+  type KeyboxHeader,
+  type KeyboxRecipient,
+  type KeyboxRecord,
+} from './keybox.ts';
+export { openProvision, pairingKeys, sealProvision, type Provision } from './provision.ts';
+export { checkKdfParams, deriveKek, KDF_DEFAULT, KDF_FLOOR, KDF_LADDER, type KdfParams } from './kdf-params.ts';
+export { decodeKeystoreBody, encodeKeystoreBody, type KeystoreBody } from './keystore-body.ts';
+export {
+  changeKeystorePassphrase,
+  createKeystore,
+  resealKeystoreRecovery,
+  rewriteKeystoreBody,
+  unlockKeystore,
+  unlockKeystoreWithRecoveryKey,
+} from './keystore.ts';
+export { LOCAL_ROW_OVERHEAD, openLocalRow, sealLocalRow } from './local-row.ts';
+export {
+  newRecoveryKey,
+  parseRecoveryKeyText,
+  parseRecoveryQrPayload,
+  parseVaultIdText,
+  recoveryKeyText,
+  recoveryQrPayload,
+  vaultIdText,
+} from './recovery-kit.ts';
+export { KeyHolder } from './key-holder.ts';
