@@ -9,7 +9,7 @@ test('an error nobody caught becomes a plain message, with the code only as a re
   const alert = page.getByRole('alert');
   await expect(alert).toContainText('This device is out of space. Free some space, then try again.');
   await expect(alert).toContainText('Reference for support: storage-full');
-  await alert.getByRole('button', { name: 'Dismiss' }).click();
+  await page.getByRole('listitem').filter({ has: alert }).getByRole('button', { name: 'Dismiss' }).click();
   await expect(page.getByRole('alert')).toHaveCount(0);
 
   // Anything unknown still gets words and a next step, never a stack trace; and it follows the language.
