@@ -116,7 +116,15 @@ export {
   type KeyboxRecord,
 } from './keybox.ts';
 export { openProvision, pairingKeys, sealProvision, type Provision } from './provision.ts';
-export { checkKdfParams, deriveKek, KDF_DEFAULT, KDF_FLOOR, KDF_LADDER, type KdfParams } from './kdf-params.ts';
+export {
+  checkKdfParams,
+  deriveKek,
+  KDF_CEILING,
+  KDF_DEFAULT,
+  KDF_FLOOR,
+  KDF_LADDER,
+  type KdfParams,
+} from './kdf-params.ts';
 export { decodeKeystoreBody, encodeKeystoreBody, type KeystoreBody } from './keystore-body.ts';
 export {
   changeKeystorePassphrase,
@@ -124,6 +132,8 @@ export {
   resealKeystoreRecovery,
   rewriteKeystoreBody,
   unlockKeystore,
+  keystoreKdfInputs,
+  unlockKeystoreWithKek,
   unlockKeystoreWithRecoveryKey,
 } from './keystore.ts';
 export { LOCAL_ROW_OVERHEAD, openLocalRow, sealLocalRow } from './local-row.ts';

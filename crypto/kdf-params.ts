@@ -16,6 +16,11 @@ const MiB = 1024 * 1024;
 export const KDF_FLOOR: KdfParams = { opslimit: 2, memlimit: 19 * MiB };
 /** 256 MiB, t = 3 (about 0.5 s on a laptop). */
 export const KDF_DEFAULT: KdfParams = { opslimit: 3, memlimit: 256 * MiB };
+/**
+ * Above this a stored row is refused too (`bad_encoding`): a tampered row must not make the device run
+ * Argon2id for minutes or allocate gigabytes. 1 GiB and t = 64 leave room above every ladder step.
+ */
+export const KDF_CEILING: KdfParams = { opslimit: 64, memlimit: 1024 * MiB };
 /** Tried in order when WASM memory runs out: halve memory, double passes, never below the floor. */
 export const KDF_LADDER: readonly KdfParams[] = [
   KDF_DEFAULT,
@@ -24,16 +29,18 @@ export const KDF_LADDER: readonly KdfParams[] = [
   { opslimit: 24, memlimit: 32 * MiB },
 ];
 
-/** `kdf_below_floor` unless both parameters are integers at or above the floor (and fit a u32). */
+/** `kdf_below_floor` unless both parameters are integers at or above the floor; `bad_encoding` above the ceiling. */
 export function checkKdfParams(p: KdfParams): void {
   const ok =
     Number.isInteger(p.opslimit) &&
     Number.isInteger(p.memlimit) &&
     p.opslimit >= KDF_FLOOR.opslimit &&
     p.memlimit >= KDF_FLOOR.memlimit &&
-    p.opslimit <= 0xffff_ffff &&
-    p.memlimit <= 0xffff_ffff;
+    p.memlimit >= KDF_FLOOR.memlimit;
   if (!ok) throw new CryptoError('kdf_below_floor', 'Argon2id parameters under the floor (m >= 19 MiB, t >= 2)');
+  if (p.opslimit > KDF_CEILING.opslimit || p.memlimit > KDF_CEILING.memlimit) {
+    throw new CryptoError('bad_encoding', 'Argon2id parameters above the ceiling (m <= 1 GiB, t <= 64)');
+  }
 }
 
 /** UTF-8 of the NFC passphrase, so the same words typed on two keyboards give the same key. */

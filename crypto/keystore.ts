@@ -140,6 +140,12 @@ function openBody(parts: KeystoreParts, dsk: Uint8Array): KeystoreBody {
   }
 }
 
+/** The Argon2id inputs of a stored row (the floor and ceiling already checked), to derive its KEK. */
+export function keystoreKdfInputs(bytes: Uint8Array): { salt: Uint8Array; params: KdfParams } {
+  const parts = parseKeystore(bytes);
+  return { salt: parts.salt, params: parts.params };
+}
+
 /**
  * Unlock with the passphrase. The floor is checked before Argon2id runs; a wrong passphrase fails the kc(KEK)
  * compare (`bad_passphrase`) before the AEAD is called.
@@ -148,21 +154,34 @@ export function unlockKeystore(
   bytes: Uint8Array,
   passphrase: string,
 ): { dsk: Uint8Array; body: KeystoreBody; vaultId: Uint8Array } {
-  const parts = parseKeystore(bytes);
-  const kek = deriveKek(passphrase, parts.salt, parts.params);
-  let dsk: Uint8Array;
+  const { salt, params } = keystoreKdfInputs(bytes);
+  const kek = deriveKek(passphrase, salt, params);
   try {
-    if (!equal(kc(kek), parts.kekCommitment)) throw new CryptoError('bad_passphrase', 'passphrase does not match');
-    dsk = aeadDecrypt(
-      kek,
-      parts.passNonce,
-      parts.wrappedDsk,
-      adWithDomain('carnet/v1/ad/keystore-pass', bytes.subarray(0, 43)),
-    );
+    return unlockKeystoreWithKek(bytes, kek);
   } finally {
     wipe(kek);
   }
-  return { dsk, body: openBody(parts, dsk), vaultId: parts.vaultId };
+}
+
+/** The part of {@link unlockKeystore} after Argon2id: kc compare, then DSK, then the body. */
+export function unlockKeystoreWithKek(
+  bytes: Uint8Array,
+  kek: Uint8Array,
+): { dsk: Uint8Array; body: KeystoreBody; vaultId: Uint8Array } {
+  const parts = parseKeystore(bytes);
+  if (!equal(kc(kek), parts.kekCommitment)) throw new CryptoError('bad_passphrase', 'passphrase does not match');
+  const dsk = aeadDecrypt(
+    kek,
+    parts.passNonce,
+    parts.wrappedDsk,
+    adWithDomain('carnet/v1/ad/keystore-pass', bytes.subarray(0, 43)),
+  );
+  try {
+    return { dsk, body: openBody(parts, dsk), vaultId: parts.vaultId };
+  } catch (e) {
+    wipe(dsk);
+    throw e;
+  }
 }
 
 /** Unlock with the recovery key R (forgotten passphrase): `bad_recovery_key` if R is not this vault's. */
