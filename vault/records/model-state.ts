@@ -75,18 +75,15 @@ export function createModelState(indexClientId: number): ModelState {
     if (origin === LOCAL) emitUpdate({ kind: 'index' }, update);
   });
   const recordsMap = indexRecords(index);
-  recordsMap.observeDeep((events) => {
-    for (const event of events) {
-      if (event.target === recordsMap) for (const key of event.keys.keys()) dirtyEntries.add(key);
-      else if (typeof event.path[0] === 'string') dirtyEntries.add(event.path[0]);
-    }
+  recordsMap.observe((event) => {
+    for (const key of event.keys.keys()) dirtyEntries.add(key);
   });
   indexTombstones(index).observe((event) => {
     for (const key of event.keys.keys()) dirtyEntries.add(key);
   });
 
   function newRecord(id: string, clientId: number): Y.Doc {
-    const doc = newRecordDoc(clientId);
+    const doc = newRecordDoc(id, clientId);
     doc.on('update', (update: Uint8Array, origin: unknown) => {
       if (origin === LOCAL) emitUpdate({ kind: 'record', id }, update);
     });

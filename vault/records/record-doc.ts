@@ -46,9 +46,13 @@ export function recordRoots(doc: Y.Doc): RecordRoots {
   };
 }
 
-/** A fresh record document: garbage collection on (deleted content is not kept), a client id we chose. */
-export function newRecordDoc(clientId: number): Y.Doc {
-  const doc = new Y.Doc({ gc: true });
+/**
+ * A fresh record document: garbage collection on (deleted content is not kept), a client id we chose, and the
+ * record id as guid (without one, Yjs draws a random uuid per document, one crypto call per character: that was
+ * most of the cost of loading 10,000 records).
+ */
+export function newRecordDoc(id: string, clientId: number): Y.Doc {
+  const doc = new Y.Doc({ gc: true, guid: id });
   doc.clientID = clientId;
   recordRoots(doc);
   return doc;
