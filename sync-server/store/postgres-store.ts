@@ -1,8 +1,9 @@
 import pg from 'pg';
 import { postgresSchema } from './postgres-schema.ts';
-import type { BlobInfo, EnvelopeRow, NewEnvelope, RecordState, RelayStore, StoredWrap } from './relay-store.ts';
+import type { BlobInfo, NewEnvelope, RecordState, RelayStore, StoredWrap } from './relay-store.ts';
 import { SCHEMA_VERSION } from './schema-version.ts';
-import { KIND_CODE, KIND_NAME } from './sqlite-schema.ts';
+import { b, int, Refusal, toRow, transactor, type Client, type EnvelopeDbRow, type Int } from './postgres-tx.ts';
+import { KIND_CODE } from './sqlite-schema.ts';
 
 export interface PostgresStore extends RelayStore {
   readonly kind: 'postgres';
@@ -14,43 +15,6 @@ export interface PostgresStore extends RelayStore {
  */
 export interface StoreProbe {
   afterCommit?: (what: string) => void;
-}
-
-type Client = pg.PoolClient;
-/** bigint columns arrive as strings (pg's default, so no precision is lost silently); checked here. */
-type Int = string;
-
-interface EnvelopeDbRow {
-  rv: Int;
-  record_id: Buffer;
-  kind: 1 | 2 | 3;
-  author: Int;
-  seq: Int;
-  bytes: Buffer | null;
-}
-
-function int(value: Int | number): number {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n)) throw new Error('integer column out of the safe range');
-  return n;
-}
-
-const b = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-
-const toRow = (r: EnvelopeDbRow): EnvelopeRow => ({
-  rv: int(r.rv),
-  recordId: new Uint8Array(r.record_id),
-  kind: KIND_NAME[r.kind],
-  author: int(r.author),
-  seq: int(r.seq),
-  bytes: new Uint8Array(r.bytes ?? new Uint8Array(0)),
-});
-
-/** Thrown inside a transaction to roll it back and still answer a value (a refused append is not an error). */
-class Refusal extends Error {
-  constructor(readonly value: boolean) {
-    super('refused');
-  }
 }
 
 /**
@@ -71,33 +35,7 @@ export async function openPostgresStore(
   // An idle client losing its connection must not crash the relay; the next query reconnects.
   pool.on('error', () => undefined);
 
-  async function tx<T>(what: string | undefined, body: (c: Client) => Promise<T>): Promise<T> {
-    const client = await pool.connect();
-    let broken: Error | undefined;
-    try {
-      await client.query('BEGIN');
-      let result: T;
-      try {
-        result = await body(client);
-      } catch (error) {
-        if (!(error instanceof Refusal)) throw error;
-        await client.query('ROLLBACK');
-        if (what !== undefined) probe.afterCommit?.(what);
-        return error.value as T;
-      }
-      await client.query('COMMIT');
-      if (what !== undefined) probe.afterCommit?.(what);
-      return result;
-    } catch (error) {
-      // A client whose ROLLBACK fails is in an unknown state: release(error) destroys it instead of reusing it.
-      await client.query('ROLLBACK').catch((rollbackError: unknown) => {
-        broken = rollbackError instanceof Error ? rollbackError : new Error('rollback failed');
-      });
-      throw error;
-    } finally {
-      client.release(broken);
-    }
-  }
+  const tx = transactor(pool, probe);
 
   try {
     // Two relays starting together would race on CREATE ... IF NOT EXISTS (a unique violation in pg_type):
