@@ -1,6 +1,6 @@
 // Builds real, signed membership logs from a fixed seed for the protocol tests, the property and fuzz tests
 // and the vectors. Every key comes from the seed, so the same seed always yields the same bytes.
-import { concat, hash, sign, u32be, utf8 } from '#crypto';
+import { concat, hash, sign, toHex, u32be, utf8 } from '#crypto';
 import { deviceIdentity, recoveryPrincipal, type Identity } from '#crypto/identity';
 import { deriveLinkKeys, type LinkKeys } from '#crypto/link-secret';
 import { epochCommitment, inboxKeyPair } from '#crypto/record-keys';
@@ -48,8 +48,17 @@ export class MembershipLogBuilder {
     return out.slice(0, length);
   }
 
+  /** Seeds of every identity made, by hex signing key: the vectors publish them. */
+  readonly seeds = new Map<string, { sigSeed: Uint8Array; boxSeed: Uint8Array }>();
+  /** Link secrets L by share index. */
+  readonly linkSecrets = new Map<number, Uint8Array>();
+
   identity(): Identity {
-    return deviceIdentity(this.random(32), this.random(32));
+    const sigSeed = this.random(32);
+    const boxSeed = this.random(32);
+    const id = deviceIdentity(sigSeed, boxSeed);
+    this.seeds.set(toHex(id.sigPk), { sigSeed, boxSeed });
+    return id;
   }
 
   recordIds(count: number): Uint8Array[] {
@@ -135,7 +144,8 @@ export class MembershipLogBuilder {
     scope: readonly Uint8Array[],
     terms: { expiresS?: number; maxUses?: number; passcodeFailures?: number; deposit?: boolean } = {},
   ): number {
-    const keys = deriveLinkKeys(this.random(32));
+    const secret = this.random(32);
+    const keys = deriveLinkKeys(secret);
     const failures = terms.passcodeFailures ?? 0;
     const index = this.append(signer, {
       kind: 'link-create',
@@ -150,6 +160,7 @@ export class MembershipLogBuilder {
       scope,
     });
     this.links.set(index, keys);
+    this.linkSecrets.set(index, secret);
     return index;
   }
 
