@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { applyOperation, operation } from './operations.ts';
-import { assertProperty, deliver, replica, runs, seededRandom, type Replica } from './support.ts';
+import { LONG_TIMEOUT, assertProperty, deliver, replica, runs, seededRandom, type Replica } from './support.ts';
 
 /** Fisher–Yates with a seeded source, and some items repeated, as a flaky network would deliver them. */
 function shuffledWithDuplicates<T>(items: readonly T[], seed: number): T[] {
@@ -32,37 +32,41 @@ function exchangeUntilQuiet(replicas: Replica[], seed: number): void {
 }
 
 describe('concurrent edits of one record', () => {
-  it('converge on every replica, whatever the delivery order and duplicates', () => {
-    assertProperty(
-      fc.property(
-        fc.array(fc.array(operation, { maxLength: 12 }), { minLength: 2, maxLength: 3 }),
-        fc.nat(),
-        (opsPerReplica, seed) => {
-          const replicas = opsPerReplica.map((_, index) => replica(seed + index * 7919, index));
-          const [origin] = replicas;
-          if (origin === undefined) return;
-          const { id } = origin.model.create({ category: 'lab-result', title: 'Bilan', date: '2024-01-01' });
-          for (const other of replicas.slice(1)) {
-            other.model.applyUpdate(id, origin.model.exportUpdate(id));
-            other.model.applyIndexUpdate(origin.model.exportIndexUpdate());
-          }
-          replicas.forEach((r, index) => {
-            for (const op of opsPerReplica[index] ?? []) {
-              r.clock.advance(1000);
-              applyOperation(r.model, id, op);
+  it(
+    'converge on every replica, whatever the delivery order and duplicates',
+    () => {
+      assertProperty(
+        fc.property(
+          fc.array(fc.array(operation, { maxLength: 12 }), { minLength: 2, maxLength: 3 }),
+          fc.nat(),
+          (opsPerReplica, seed) => {
+            const replicas = opsPerReplica.map((_, index) => replica(seed + index * 7919, index));
+            const [origin] = replicas;
+            if (origin === undefined) return;
+            const { id } = origin.model.create({ category: 'lab-result', title: 'Bilan', date: '2024-01-01' });
+            for (const other of replicas.slice(1)) {
+              other.model.applyUpdate(id, origin.model.exportUpdate(id));
+              other.model.applyIndexUpdate(origin.model.exportIndexUpdate());
             }
-          });
-          exchangeUntilQuiet(replicas, seed);
-          const expected = origin.model.get(id);
-          for (const other of replicas.slice(1)) {
-            expect(other.model.get(id)).toEqual(expected);
-            expect(other.model.entry(id)).toEqual(origin.model.entry(id));
-            expect(other.model.stateVector(id)).toEqual(origin.model.stateVector(id));
-          }
-          expect(origin.model.entry(id)).toMatchObject({ title: expected.title, changed: expected.changed });
-        },
-      ),
-      runs(60, 1000),
-    );
-  });
+            replicas.forEach((r, index) => {
+              for (const op of opsPerReplica[index] ?? []) {
+                r.clock.advance(1000);
+                applyOperation(r.model, id, op);
+              }
+            });
+            exchangeUntilQuiet(replicas, seed);
+            const expected = origin.model.get(id);
+            for (const other of replicas.slice(1)) {
+              expect(other.model.get(id)).toEqual(expected);
+              expect(other.model.entry(id)).toEqual(origin.model.entry(id));
+              expect(other.model.stateVector(id)).toEqual(origin.model.stateVector(id));
+            }
+            expect(origin.model.entry(id)).toMatchObject({ title: expected.title, changed: expected.changed });
+          },
+        ),
+        runs(60, 1000),
+      );
+    },
+    LONG_TIMEOUT,
+  );
 });

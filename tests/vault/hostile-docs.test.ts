@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { createRecordsModel, isVaultError, LIMITS, type RecordsChange, type VaultErrorCode } from '#vault';
-import { assertProperty, manualClock, runs, seededRandom } from './support.ts';
+import { LONG_TIMEOUT, assertProperty, manualClock, runs, seededRandom } from './support.ts';
 
 const ID = 'ab'.repeat(16);
 
@@ -142,36 +142,40 @@ describe('records read from untrusted documents', () => {
     expect(model.list().map((entry) => entry.id)).toEqual([id]);
   });
 
-  it('never throws anything but a VaultError for random bytes or random well-formed documents', () => {
-    const value = fc.oneof(
-      fc.string(),
-      fc.integer(),
-      fc.double(),
-      fc.boolean(),
-      fc.constant(null),
-      fc.array(fc.string()),
-    );
-    assertProperty(
-      fc.property(
-        fc.uint8Array({ maxLength: 200 }),
-        fc.dictionary(fc.constantFrom('title', 'date', 'category', 'level', 'createdBy', 'id', 'v'), value),
-        fc.array(value, { maxLength: 5 }),
-        (bytes, metaOverrides, listItems) => {
-          const model = createRecordsModel({ clock: manualClock(), random: seededRandom(4), author: 0 });
-          expect(['none', 'invalid_update']).toContain(codeOf(() => model.applyUpdate(ID, bytes)));
-          const update = hostileUpdate((doc) => {
-            for (const [key, item] of Object.entries(metaOverrides)) doc.getMap('meta').set(key, item);
-            doc.getArray('observations').push(listItems);
-            doc.getArray('tags').push(listItems);
-          });
-          const fresh = createRecordsModel({ clock: manualClock(), random: seededRandom(5), author: 0 });
-          expect(['none', 'invalid_update']).toContain(codeOf(() => fresh.applyUpdate(ID, update)));
-          expect(['none', 'invalid_doc', 'record_not_found']).toContain(codeOf(() => fresh.get(ID)));
-          fresh.list();
-          fresh.search('t');
-        },
-      ),
-      runs(100, 2000),
-    );
-  });
+  it(
+    'never throws anything but a VaultError for random bytes or random well-formed documents',
+    () => {
+      const value = fc.oneof(
+        fc.string(),
+        fc.integer(),
+        fc.double(),
+        fc.boolean(),
+        fc.constant(null),
+        fc.array(fc.string()),
+      );
+      assertProperty(
+        fc.property(
+          fc.uint8Array({ maxLength: 200 }),
+          fc.dictionary(fc.constantFrom('title', 'date', 'category', 'level', 'createdBy', 'id', 'v'), value),
+          fc.array(value, { maxLength: 5 }),
+          (bytes, metaOverrides, listItems) => {
+            const model = createRecordsModel({ clock: manualClock(), random: seededRandom(4), author: 0 });
+            expect(['none', 'invalid_update']).toContain(codeOf(() => model.applyUpdate(ID, bytes)));
+            const update = hostileUpdate((doc) => {
+              for (const [key, item] of Object.entries(metaOverrides)) doc.getMap('meta').set(key, item);
+              doc.getArray('observations').push(listItems);
+              doc.getArray('tags').push(listItems);
+            });
+            const fresh = createRecordsModel({ clock: manualClock(), random: seededRandom(5), author: 0 });
+            expect(['none', 'invalid_update']).toContain(codeOf(() => fresh.applyUpdate(ID, update)));
+            expect(['none', 'invalid_doc', 'record_not_found']).toContain(codeOf(() => fresh.get(ID)));
+            fresh.list();
+            fresh.search('t');
+          },
+        ),
+        runs(100, 2000),
+      );
+    },
+    LONG_TIMEOUT,
+  );
 });

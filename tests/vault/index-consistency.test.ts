@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { RecordsModel } from '#vault';
 import { applyOperationUnlessDeleted, operation, type Operation } from './operations.ts';
-import { assertProperty, deliver, replica, runs, type Replica } from './support.ts';
+import { LONG_TIMEOUT, assertProperty, deliver, replica, runs, type Replica } from './support.ts';
 
 type Step =
   | { kind: 'create'; who: number; day: number }
@@ -59,55 +59,59 @@ function sync(from: Replica, to: Replica, cursor: Map<Replica, number>, recordsF
 }
 
 describe('vault index', () => {
-  it('stays consistent with the records after random operations, partial syncs and deletions', () => {
-    assertProperty(
-      fc.property(fc.array(step, { maxLength: 30 }), fc.nat(1000), (steps, seed) => {
-        const replicas = [replica(seed + 1, 0), replica(seed + 2, 1)] as const;
-        const sent = [new Map<Replica, number>(), new Map<Replica, number>()];
-        const ids: string[] = [];
-        for (const s of steps) {
-          if (s.kind === 'create') {
-            const r = replicas[s.who] ?? replicas[0];
-            const day = String(s.day + 1).padStart(2, '0');
-            ids.push(r.model.create({ category: 'other', title: `r${ids.length}`, date: `2024-02-${day}` }).id);
-          } else if (s.kind === 'edit' || s.kind === 'remove') {
-            const r = replicas[s.who] ?? replicas[0];
-            const loaded = r.model.loadedIds();
-            const id = loaded[s.which % Math.max(1, loaded.length)];
-            if (id === undefined) continue;
-            if (s.kind === 'remove') r.model.remove(id);
-            else applyOperationUnlessDeleted(r.model, id, s.op);
-          } else if (s.from !== s.to) {
-            const from = replicas[s.from] ?? replicas[0];
-            const to = replicas[s.to] ?? replicas[1];
-            const cursor = sent[s.to] ?? new Map<Replica, number>();
-            sync(from, to, cursor, s.recordsFirst);
-            cursor.set(from, from.outbox.length);
+  it(
+    'stays consistent with the records after random operations, partial syncs and deletions',
+    () => {
+      assertProperty(
+        fc.property(fc.array(step, { maxLength: 30 }), fc.nat(1000), (steps, seed) => {
+          const replicas = [replica(seed + 1, 0), replica(seed + 2, 1)] as const;
+          const sent = [new Map<Replica, number>(), new Map<Replica, number>()];
+          const ids: string[] = [];
+          for (const s of steps) {
+            if (s.kind === 'create') {
+              const r = replicas[s.who] ?? replicas[0];
+              const day = String(s.day + 1).padStart(2, '0');
+              ids.push(r.model.create({ category: 'other', title: `r${ids.length}`, date: `2024-02-${day}` }).id);
+            } else if (s.kind === 'edit' || s.kind === 'remove') {
+              const r = replicas[s.who] ?? replicas[0];
+              const loaded = r.model.loadedIds();
+              const id = loaded[s.which % Math.max(1, loaded.length)];
+              if (id === undefined) continue;
+              if (s.kind === 'remove') r.model.remove(id);
+              else applyOperationUnlessDeleted(r.model, id, s.op);
+            } else if (s.from !== s.to) {
+              const from = replicas[s.from] ?? replicas[0];
+              const to = replicas[s.to] ?? replicas[1];
+              const cursor = sent[s.to] ?? new Map<Replica, number>();
+              sync(from, to, cursor, s.recordsFirst);
+              cursor.set(from, from.outbox.length);
+            }
+            for (const r of replicas) expectConsistent(r.model);
+          }
+          // Full exchange until quiet: repairs made on receipt travel too.
+          for (let round = 0; round < 6; round++) {
+            const before = replicas.map((r) => r.outbox.length);
+            for (const [to, from] of [
+              [0, 1],
+              [1, 0],
+            ] as const) {
+              const cursor = sent[to] ?? new Map<Replica, number>();
+              sync(replicas[from], replicas[to], cursor, round % 2 === 0);
+              cursor.set(replicas[from], replicas[from].outbox.length);
+            }
+            if (replicas.every((r, index) => r.outbox.length === before[index])) break;
           }
           for (const r of replicas) expectConsistent(r.model);
-        }
-        // Full exchange until quiet: repairs made on receipt travel too.
-        for (let round = 0; round < 6; round++) {
-          const before = replicas.map((r) => r.outbox.length);
-          for (const [to, from] of [
-            [0, 1],
-            [1, 0],
-          ] as const) {
-            const cursor = sent[to] ?? new Map<Replica, number>();
-            sync(replicas[from], replicas[to], cursor, round % 2 === 0);
-            cursor.set(replicas[from], replicas[from].outbox.length);
+          const [a, b] = replicas;
+          expect(b.model.list()).toEqual(a.model.list());
+          for (const id of ids) {
+            expect(b.model.entry(id)).toEqual(a.model.entry(id));
+            expect(b.model.removed(id)).toEqual(a.model.removed(id));
           }
-          if (replicas.every((r, index) => r.outbox.length === before[index])) break;
-        }
-        for (const r of replicas) expectConsistent(r.model);
-        const [a, b] = replicas;
-        expect(b.model.list()).toEqual(a.model.list());
-        for (const id of ids) {
-          expect(b.model.entry(id)).toEqual(a.model.entry(id));
-          expect(b.model.removed(id)).toEqual(a.model.removed(id));
-        }
-      }),
-      runs(60, 600),
-    );
-  });
+        }),
+        runs(60, 600),
+      );
+    },
+    LONG_TIMEOUT,
+  );
 });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createRecordsModel, type RecordData, type RecordsModel } from '#vault';
-import { assertProperty, manualClock, runs, seededRandom } from './support.ts';
+import { LONG_TIMEOUT, assertProperty, manualClock, runs, seededRandom } from './support.ts';
 
 function model(seed = 1): RecordsModel {
   return createRecordsModel({ clock: manualClock(), random: seededRandom(seed), author: 0 });
@@ -64,95 +64,99 @@ describe('search', () => {
     expect(ids(b.search('amoxi'))).toEqual([id]);
   });
 
-  it('returns the known answer over a generated corpus, before and after random edits', () => {
-    const vocabulary = [
-      'fer',
-      'ferritine',
-      'Hémoglobine',
-      'crp',
-      'genou',
-      'échographie',
-      'sang',
-      'b12',
-      '13.2',
-      'vitamine',
-    ];
-    const fold = (text: string) =>
-      text
-        .normalize('NFD')
-        .replace(/[\u0300-\u036f]/g, '')
-        .toLowerCase();
-    const tokensOf = (record: RecordData) =>
-      [
-        record.title,
-        record.note,
-        record.author,
-        record.organisation,
-        ...record.tags,
-        ...record.observations.flatMap((item) => [item.name, item.value]),
-        ...record.attachments.map((item) => item.name),
-      ]
-        .flatMap((text) => fold(text).split(/[^a-z0-9.]+/))
-        .filter((token) => token !== '');
-    const words = fc.array(fc.constantFrom(...vocabulary), { maxLength: 3 }).map((list) => list.join(' '));
-    const recordArb = fc.record({
-      title: fc.constantFrom(...vocabulary),
-      note: words,
-      tags: fc.array(fc.constantFrom('genou', 'sang', 'suivi'), { maxLength: 2 }),
-      observation: fc.option(
-        fc.record({ name: fc.constantFrom(...vocabulary), value: fc.constantFrom('13.2', '7', 'neg') }),
-      ),
-    });
-    const queryArb = fc
-      .array(
-        fc.constantFrom(...vocabulary).chain((word) => fc.nat(word.length - 1).map((cut) => word.slice(0, cut + 1))),
-        { minLength: 1, maxLength: 2 },
-      )
-      .map((parts) => parts.join(' '));
-    assertProperty(
-      fc.property(
-        fc.array(recordArb, { minLength: 1, maxLength: 40 }),
-        fc.array(queryArb, { minLength: 1, maxLength: 5 }),
-        fc.array(fc.tuple(fc.nat(), words), { maxLength: 10 }),
-        (corpus, queries, edits) => {
-          const sut = model(5);
-          const created = corpus.map((item) =>
-            sut.create({
-              category: 'lab-result',
-              title: item.title,
-              date: '2024-01-01',
-              note: item.note,
-              tags: item.tags,
-              observations: item.observation === null ? [] : [item.observation],
-            }),
-          );
-          const check = () => {
-            for (const query of queries) {
-              const wanted = fold(query)
-                .split(/[^a-z0-9.]+/)
-                .filter((token) => token !== '');
-              const expected = sut
-                .list()
-                .filter((entry) => {
-                  const tokens = tokensOf(sut.get(entry.id));
-                  return wanted.every((part) => tokens.some((token) => token.startsWith(part)));
-                })
-                .map((entry) => entry.id);
-              expect(sut.search(query).map((entry) => entry.id)).toEqual(expected);
+  it(
+    'returns the known answer over a generated corpus, before and after random edits',
+    () => {
+      const vocabulary = [
+        'fer',
+        'ferritine',
+        'Hémoglobine',
+        'crp',
+        'genou',
+        'échographie',
+        'sang',
+        'b12',
+        '13.2',
+        'vitamine',
+      ];
+      const fold = (text: string) =>
+        text
+          .normalize('NFD')
+          .replace(/[\u0300-\u036f]/g, '')
+          .toLowerCase();
+      const tokensOf = (record: RecordData) =>
+        [
+          record.title,
+          record.note,
+          record.author,
+          record.organisation,
+          ...record.tags,
+          ...record.observations.flatMap((item) => [item.name, item.value]),
+          ...record.attachments.map((item) => item.name),
+        ]
+          .flatMap((text) => fold(text).split(/[^a-z0-9.]+/))
+          .filter((token) => token !== '');
+      const words = fc.array(fc.constantFrom(...vocabulary), { maxLength: 3 }).map((list) => list.join(' '));
+      const recordArb = fc.record({
+        title: fc.constantFrom(...vocabulary),
+        note: words,
+        tags: fc.array(fc.constantFrom('genou', 'sang', 'suivi'), { maxLength: 2 }),
+        observation: fc.option(
+          fc.record({ name: fc.constantFrom(...vocabulary), value: fc.constantFrom('13.2', '7', 'neg') }),
+        ),
+      });
+      const queryArb = fc
+        .array(
+          fc.constantFrom(...vocabulary).chain((word) => fc.nat(word.length - 1).map((cut) => word.slice(0, cut + 1))),
+          { minLength: 1, maxLength: 2 },
+        )
+        .map((parts) => parts.join(' '));
+      assertProperty(
+        fc.property(
+          fc.array(recordArb, { minLength: 1, maxLength: 40 }),
+          fc.array(queryArb, { minLength: 1, maxLength: 5 }),
+          fc.array(fc.tuple(fc.nat(), words), { maxLength: 10 }),
+          (corpus, queries, edits) => {
+            const sut = model(5);
+            const created = corpus.map((item) =>
+              sut.create({
+                category: 'lab-result',
+                title: item.title,
+                date: '2024-01-01',
+                note: item.note,
+                tags: item.tags,
+                observations: item.observation === null ? [] : [item.observation],
+              }),
+            );
+            const check = () => {
+              for (const query of queries) {
+                const wanted = fold(query)
+                  .split(/[^a-z0-9.]+/)
+                  .filter((token) => token !== '');
+                const expected = sut
+                  .list()
+                  .filter((entry) => {
+                    const tokens = tokensOf(sut.get(entry.id));
+                    return wanted.every((part) => tokens.some((token) => token.startsWith(part)));
+                  })
+                  .map((entry) => entry.id);
+                expect(sut.search(query).map((entry) => entry.id)).toEqual(expected);
+              }
+            };
+            check();
+            for (const [which, note] of edits) {
+              const target = created[which % created.length];
+              if (target === undefined) continue;
+              if (sut.removed(target.id) !== undefined) continue;
+              if (which % 5 === 0) sut.remove(target.id);
+              else sut.setNote(target.id, note);
             }
-          };
-          check();
-          for (const [which, note] of edits) {
-            const target = created[which % created.length];
-            if (target === undefined) continue;
-            if (sut.removed(target.id) !== undefined) continue;
-            if (which % 5 === 0) sut.remove(target.id);
-            else sut.setNote(target.id, note);
-          }
-          check();
-        },
-      ),
-      runs(40, 400),
-    );
-  });
+            check();
+          },
+        ),
+        runs(40, 400),
+      );
+    },
+    LONG_TIMEOUT,
+  );
 });

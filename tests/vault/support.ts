@@ -51,6 +51,9 @@ export function deliver(model: RecordsModel, item: { target: DocTarget; update: 
   else model.applyUpdate(item.target.id, item.update);
 }
 
+/** Property tests in long mode run for minutes, past Vitest's default 30 s. */
+export const LONG_TIMEOUT = process.env.CARNET_LONG === '1' ? 900_000 : 30_000;
+
 /** Short runs in `npm test`, long ones with CARNET_LONG=1. */
 export function runs(short: number, long: number): number {
   return process.env.CARNET_LONG === '1' ? long : short;

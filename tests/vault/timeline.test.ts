@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CATEGORIES, createRecordsModel, type IndexEntry, type RecordFilter } from '#vault';
-import { assertProperty, manualClock, replica, runs, seededRandom } from './support.ts';
+import { LONG_TIMEOUT, assertProperty, manualClock, replica, runs, seededRandom } from './support.ts';
 
 describe('timeline', () => {
   it('lists newest date of care first, grouped by month, same-day records by last change', () => {
@@ -44,57 +44,61 @@ describe('timeline', () => {
     expect(a.model.authors()).toEqual(['dr levy', 'Dr Lévy']);
   });
 
-  it('agrees with a plain filter-and-sort over the same entries for random records and filters', () => {
-    const date = fc
-      .date({ min: new Date('2019-01-01'), max: new Date('2024-12-31'), noInvalidDate: true })
-      .map((value) => value.toISOString().slice(0, 10));
-    const recordArb = fc.record({
-      category: fc.constantFrom(...CATEGORIES),
-      date,
-      author: fc.constantFrom('', 'Dr A', 'Dr B'),
-      level: fc.constantFrom('normal', 'restricted', 'secret'),
-      removed: fc.boolean(),
-    });
-    const filterArb = fc.record(
-      {
-        categories: fc.subarray([...CATEGORIES]),
-        from: date,
-        to: date,
-        author: fc.constantFrom('dr a', 'Dr B'),
-        levels: fc.subarray(['normal', 'restricted', 'secret'] as const),
-      },
-      { requiredKeys: [] },
-    );
-    assertProperty(
-      fc.property(fc.array(recordArb, { maxLength: 40 }), filterArb, (records, filter) => {
-        const clock = manualClock();
-        const sut = createRecordsModel({ clock, random: seededRandom(4), author: 0 });
-        for (const { removed, ...item } of records) {
-          clock.advance(1000);
-          const { id } = sut.create({ ...item, title: 't' });
-          if (removed) sut.remove(id);
-        }
-        const all = sut.list();
-        expect(all).toHaveLength(records.filter((item) => !item.removed).length);
-        const expected = all
-          .filter(
-            (entry: IndexEntry) =>
-              (filter.categories === undefined || filter.categories.includes(entry.category)) &&
-              (filter.levels === undefined || filter.levels.includes(entry.level)) &&
-              (filter.from === undefined || entry.date >= filter.from) &&
-              (filter.to === undefined || entry.date <= filter.to) &&
-              (filter.author === undefined || entry.author.toLowerCase() === filter.author.toLowerCase()),
-          )
-          .sort((x, y) => (x.date === y.date ? y.changed.at - x.changed.at : x.date < y.date ? 1 : -1));
-        const months = sut.timeline(filter);
-        expect(months.flatMap((month) => month.entries.map((entry) => entry.id))).toEqual(expected.map((e) => e.id));
-        for (const month of months) {
-          expect(month.entries.length).toBeGreaterThan(0);
-          for (const entry of month.entries) expect(entry.date.startsWith(month.month)).toBe(true);
-        }
-        expect(new Set(months.map((month) => month.month)).size).toBe(months.length);
-      }),
-      runs(50, 500),
-    );
-  });
+  it(
+    'agrees with a plain filter-and-sort over the same entries for random records and filters',
+    () => {
+      const date = fc
+        .date({ min: new Date('2019-01-01'), max: new Date('2024-12-31'), noInvalidDate: true })
+        .map((value) => value.toISOString().slice(0, 10));
+      const recordArb = fc.record({
+        category: fc.constantFrom(...CATEGORIES),
+        date,
+        author: fc.constantFrom('', 'Dr A', 'Dr B'),
+        level: fc.constantFrom('normal', 'restricted', 'secret'),
+        removed: fc.boolean(),
+      });
+      const filterArb = fc.record(
+        {
+          categories: fc.subarray([...CATEGORIES]),
+          from: date,
+          to: date,
+          author: fc.constantFrom('dr a', 'Dr B'),
+          levels: fc.subarray(['normal', 'restricted', 'secret'] as const),
+        },
+        { requiredKeys: [] },
+      );
+      assertProperty(
+        fc.property(fc.array(recordArb, { maxLength: 40 }), filterArb, (records, filter) => {
+          const clock = manualClock();
+          const sut = createRecordsModel({ clock, random: seededRandom(4), author: 0 });
+          for (const { removed, ...item } of records) {
+            clock.advance(1000);
+            const { id } = sut.create({ ...item, title: 't' });
+            if (removed) sut.remove(id);
+          }
+          const all = sut.list();
+          expect(all).toHaveLength(records.filter((item) => !item.removed).length);
+          const expected = all
+            .filter(
+              (entry: IndexEntry) =>
+                (filter.categories === undefined || filter.categories.includes(entry.category)) &&
+                (filter.levels === undefined || filter.levels.includes(entry.level)) &&
+                (filter.from === undefined || entry.date >= filter.from) &&
+                (filter.to === undefined || entry.date <= filter.to) &&
+                (filter.author === undefined || entry.author.toLowerCase() === filter.author.toLowerCase()),
+            )
+            .sort((x, y) => (x.date === y.date ? y.changed.at - x.changed.at : x.date < y.date ? 1 : -1));
+          const months = sut.timeline(filter);
+          expect(months.flatMap((month) => month.entries.map((entry) => entry.id))).toEqual(expected.map((e) => e.id));
+          for (const month of months) {
+            expect(month.entries.length).toBeGreaterThan(0);
+            for (const entry of month.entries) expect(entry.date.startsWith(month.month)).toBe(true);
+          }
+          expect(new Set(months.map((month) => month.month)).size).toBe(months.length);
+        }),
+        runs(50, 500),
+      );
+    },
+    LONG_TIMEOUT,
+  );
 });
