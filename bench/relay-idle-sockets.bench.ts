@@ -31,11 +31,15 @@ async function serve(kind: 'hono' | 'ws'): Promise<void> {
     const { openSqliteStore } = await import('#sync-server/store/sqlite-store');
     const { createLogger } = await import('#sync-server/logger');
     const { DEFAULT_LIMITS } = await import('#sync-server/limits/relay-limits');
+    const { ephemeralRelayIdentity } = await import('#sync-server/relay-identity');
+    const { ready } = await import('#crypto');
+    await ready();
     const relay = createRelay({
       store: openSqliteStore(':memory:'),
       clock: { now: () => Date.now() },
       config: { appDir: undefined, publicOrigin: undefined, limits: { ...DEFAULT_LIMITS, connectionsPerMinute: 1e9 } },
       logger: createLogger({ level: 'error' }),
+      identity: ephemeralRelayIdentity(),
     });
     ({ port } = await relay.listen(0, '127.0.0.1'));
   } else {

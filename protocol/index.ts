@@ -8,4 +8,5 @@
  */
 export { PROTOCOL_VERSION } from './version.ts';
 export { WIRE_ERRORS, WIRE_ERROR_CODES, type WireErrorCode } from './error-codes.ts';
-export { HelloFrame, WelcomeFrame, ErrorFrame, ClientFrame, RelayFrame } from './frames.ts';
+export * from './frames/index.ts';
+export * from './membership/index.ts';

@@ -7,7 +7,11 @@ import type { AddressInfo } from 'node:net';
 import { PROTOCOL_VERSION } from '#protocol';
 import type { Clock } from './clock.ts';
 import type { RelayConfig } from './config.ts';
+import { sodium } from '#crypto';
 import { createAddressLimiter } from './limits/address-limiter.ts';
+import type { RelayIdentity } from './relay-identity.ts';
+import type { RelayFaults } from './session/session-context.ts';
+import { createVaultHub } from './hub/vault-hub.ts';
 import type { Logger } from './logger.ts';
 import { securityHeaders } from './security-headers.ts';
 import { createStaticApp } from './static-app.ts';
@@ -19,6 +23,10 @@ export interface RelayDeps {
   clock: Clock;
   config: Pick<RelayConfig, 'appDir' | 'publicOrigin' | 'limits'>;
   logger: Logger;
+  /** The relay's signing key (PROTOCOL.md §11.1), pinned by vaults at creation. */
+  identity: RelayIdentity;
+  /** Test-only faults that the suite must catch; never from configuration. */
+  faults?: RelayFaults;
 }
 
 export interface Relay {
@@ -39,7 +47,11 @@ export interface Relay {
  * const { port } = await relay.listen(0, '127.0.0.1');
  */
 export function createRelay(deps: RelayDeps): Relay {
-  const { store, clock, config, logger } = deps;
+  const { store, clock, config, logger, identity } = deps;
+  const hub = createVaultHub({ store, relayPk: identity.publicKey });
+  // The origin clients sign in AUTH: the configured public one, else this listener's. Never the Host header,
+  // which a forwarding relay controls (a signature made for one relay must not work at another).
+  let origin = config.publicOrigin ?? 'http://localhost';
   const app = new Hono();
   const nodeWs = createNodeWebSocket({ app });
   const { wss } = nodeWs;
@@ -80,6 +92,12 @@ export function createRelay(deps: RelayDeps): Relay {
           logger,
           clock,
           limits: config.limits,
+          store,
+          hub,
+          identity,
+          origin: () => origin,
+          random: (n) => sodium().randombytes_buf(n),
+          faults: deps.faults ?? {},
           admitted: connections.admit(getConnInfo(c).remote.address ?? 'unknown'),
         }),
       // @hono/node-ws 1.3.1 builds an ErrorEvent, which Node 20 lacks: a socket error lands here instead of
@@ -90,6 +108,20 @@ export function createRelay(deps: RelayDeps): Relay {
       },
     ),
     (c) => c.text('This endpoint speaks WebSocket only.', 426, { Upgrade: 'websocket' }),
+  );
+
+  app.get('/.well-known/carnet-relay.json', (c) =>
+    c.json(
+      {
+        v: 1,
+        origin,
+        signingKey: Buffer.from(identity.publicKey).toString('base64url'),
+        protocols: [PROTOCOL_VERSION],
+        maxFrameBytes: config.limits.maxFrameBytes,
+      },
+      200,
+      { 'Cache-Control': 'no-store' },
+    ),
   );
 
   if (staticApp !== undefined) app.get('*', staticApp.handler);
@@ -104,6 +136,7 @@ export function createRelay(deps: RelayDeps): Relay {
     listen: (port, host) =>
       new Promise((resolve, reject) => {
         const s = serve({ fetch: app.fetch, port, hostname: host }, (info: AddressInfo) => {
+          if (config.publicOrigin === undefined) origin = `http://localhost:${info.port}`;
           resolve({ port: info.port, server: s });
         });
         s.once('error', reject);

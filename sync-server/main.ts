@@ -3,6 +3,8 @@ import { systemClock } from './clock.ts';
 import { createLogger } from './logger.ts';
 import { createRelay } from './create-relay.ts';
 import { openStore } from './store/open-store.ts';
+import { loadRelayIdentity } from './relay-identity.ts';
+import { ready } from '#crypto';
 
 /** The relay process: config, store, relay, and an orderly stop on SIGTERM or SIGINT (within 5 s). */
 async function main(): Promise<void> {
@@ -18,8 +20,10 @@ async function main(): Promise<void> {
   }
   const { config } = parsed;
   const logger = createLogger({ level: config.logLevel });
+  await ready();
+  const identity = loadRelayIdentity(config.dataDir);
   const store = await openStore(config);
-  const relay = createRelay({ store, clock: systemClock, config, logger });
+  const relay = createRelay({ store, clock: systemClock, config, logger, identity });
   const { port } = await relay.listen(config.port, config.host);
   logger.info('relay listening', {
     url: `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`,

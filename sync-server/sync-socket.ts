@@ -1,57 +1,71 @@
 import * as v from 'valibot';
 import type { WSContext, WSEvents } from 'hono/ws';
-import { ClientFrame, PROTOCOL_VERSION, type RelayFrame, type WireErrorCode } from '#protocol';
+import {
+  CLIENT_FRAME,
+  ClientTextFrame,
+  decodeClientPayload,
+  NOTICE,
+  PROTOCOL_VERSION,
+  splitFrame,
+  WIRE_ERRORS,
+  type ErrorFrame,
+  type WireErrorCode,
+} from '#protocol';
 import type { Clock } from './clock.ts';
 import { createTokenBucket } from './limits/token-bucket.ts';
 import type { RelayLimits } from './limits/relay-limits.ts';
 import type { Logger } from './logger.ts';
+import type { RelayIdentity } from './relay-identity.ts';
+import { handleAuth, handleVaultCreate, welcome } from './session/auth-handlers.ts';
+import { handleBlobChunk, handleBlobGet, handleBlobPut, type BlobUploads } from './session/blob-handlers.ts';
+import { handleMemberAppend, handleMemberGet, handleWrapGet } from './session/membership-handlers.ts';
+import {
+  handleFetch,
+  handlePresence,
+  handlePush,
+  handleSnapshotPut,
+  handleSync,
+  handleUnsubscribe,
+} from './session/record-handlers.ts';
+import { encodeNotice, relayFrame } from './session/relay-frame.ts';
+import type { RelayFaults, SessionContext } from './session/session-context.ts';
+import { WireError } from './session/wire-error.ts';
+import type { RelayStore } from './store/relay-store.ts';
+import type { HubSession, VaultHub } from './hub/vault-hub.ts';
 
 /** Largest handshake text frame we parse; anything bigger is refused before JSON.parse. */
 const MAX_TEXT_FRAME = 4096;
+/** Refusals in a row after which a flooding connection is closed (1008) instead of answered again. */
+const MAX_RATE_REFUSALS = 50;
+/** Time to authenticate after connecting (§12.3). */
+const AUTH_TIMEOUT_MS = 10_000;
 
 export interface SocketRegistry {
   add(ws: WSContext): void;
   delete(ws: WSContext): void;
 }
 
-/** Refusals in a row after which a flooding connection is closed (1008) instead of answered again. */
-const MAX_RATE_REFUSALS = 50;
-
 export interface SocketDeps {
   sockets: SocketRegistry;
   logger: Logger;
   clock: Clock;
-  limits: Pick<RelayLimits, 'messagesPerSecond' | 'messageBurst' | 'maxBufferedBytes'>;
+  limits: RelayLimits;
+  store: RelayStore;
+  hub: VaultHub;
+  identity: RelayIdentity;
+  origin: () => string;
+  random: (n: number) => Uint8Array;
+  faults: RelayFaults;
   /** False when the client's address opened too many connections this minute. */
   admitted: boolean;
 }
 
-/**
- * Sends unless the reader is too slow: a socket whose queue is over the limit is closed (1013, try again
- * later) so one stalled client cannot make the relay buffer without bound.
- */
-function sendBounded(ws: WSContext, data: string, maxBufferedBytes: number): void {
-  const raw = ws.raw as { bufferedAmount?: number } | undefined;
-  if ((raw?.bufferedAmount ?? 0) + data.length > maxBufferedBytes) {
-    ws.close(1013, 'slow_consumer');
-    return;
-  }
-  ws.send(data);
-}
-
-function frameSender(ws: WSContext, maxBufferedBytes: number) {
-  const send = (frame: RelayFrame): void => {
-    sendBounded(ws, JSON.stringify(frame), maxBufferedBytes);
-  };
-  const refuse = (code: WireErrorCode, message: string): void => {
-    send({ type: 'error', code, message });
-  };
-  return { send, refuse };
-}
+type Raw = { bufferedAmount?: number } | undefined;
 
 /**
- * Handlers of one `/sync` connection. The skeleton knows only the `hello` handshake; every other frame
- * is refused with an error frame, never with a crash or a silent drop.
+ * Handlers of one `/sync` connection: JSON handshake, then binary frames (PROTOCOL.md §11-13). Every input is
+ * parsed before use; every refusal is an error frame with a wire code (and the close §21.1 gives it); an
+ * unexpected exception becomes `internal`, logged with a correlation id, never a crash.
  */
 export function syncSocketEvents(deps: SocketDeps): WSEvents {
   const bucket = createTokenBucket({
@@ -59,62 +73,257 @@ export function syncSocketEvents(deps: SocketDeps): WSEvents {
     burst: deps.limits.messageBurst,
     clock: deps.clock,
   });
+  const presence = createTokenBucket({ perSecond: 20, burst: 20, clock: deps.clock });
+  const uploads: BlobUploads = new Map();
   let refusedInRow = 0;
+  let welcomed = false;
+  let socket: WSContext | undefined;
+  let authTimer: ReturnType<typeof setTimeout> | undefined;
+  let closed = false;
+  /** rid of the frame being handled, echoed in the SESSION that answers AUTH or VAULT_CREATE. */
+  let currentRid = 0;
+
+  const buffered = (): number => (socket?.raw as Raw)?.bufferedAmount ?? 0;
+  const close = (code: number, reason: string): void => {
+    if (closed) return;
+    closed = true;
+    socket?.close(code, reason);
+  };
+  const sendRaw = (data: string | Uint8Array): void => {
+    if (closed || socket === undefined) return;
+    // A reader too slow to drain its queue is cut off (1013) so one client cannot make the relay buffer forever.
+    if (buffered() + data.length > deps.limits.maxBufferedBytes) {
+      close(1013, 'slow_consumer');
+      return;
+    }
+    socket.send(data as string | Uint8Array<ArrayBuffer>);
+  };
+  const sendError = (
+    code: WireErrorCode,
+    message: string,
+    extra: Omit<ErrorFrame, 'type' | 'code' | 'message'> = {},
+  ): void => {
+    sendRaw(JSON.stringify({ type: 'error', code, message, ...extra } satisfies ErrorFrame));
+    const closeCode = WIRE_ERRORS[code].close;
+    if (closeCode !== undefined) close(closeCode, code);
+  };
+  const drained = async (): Promise<void> => {
+    while (!closed && buffered() > 1024 * 1024) await new Promise((r) => setTimeout(r, 5));
+  };
+
+  const self: HubSession = {
+    principal: -1,
+    subscriptions: undefined,
+    live: false,
+    send: (frame) => sendRaw(frame),
+    end: () => {
+      sendRaw(encodeNotice(NOTICE.SESSION_ENDS, 0));
+      close(1008, 'revoked');
+    },
+  };
+
+  const ctx: SessionContext = {
+    store: deps.store,
+    hub: deps.hub,
+    identity: deps.identity,
+    origin: deps.origin,
+    clock: deps.clock,
+    limits: deps.limits,
+    logger: deps.logger,
+    faults: deps.faults,
+    sendFrame: (frame) => sendRaw(frame),
+    auth: undefined,
+    challenge: undefined,
+    onAuthenticated: (vault, principal) => {
+      (self as { principal: number }).principal = principal;
+      ctx.auth = { vault, principal, self };
+      vault.sessions.add(self);
+      clearTimeout(authTimer);
+      const head = vault.membership.head;
+      sendRaw(
+        joinSession(
+          currentRid,
+          principal,
+          head?.seq ?? 0,
+          head?.hash ?? new Uint8Array(32),
+          vault.membership.epoch,
+          vault.rv,
+        ),
+      );
+    },
+  };
+
+  const onText = (data: string): void => {
+    if (data.length > MAX_TEXT_FRAME) {
+      sendError('frame_too_large', `text frames are limited to ${MAX_TEXT_FRAME} characters`);
+      return;
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(data);
+    } catch {
+      sendError('bad_frame', 'frame is not valid JSON');
+      return;
+    }
+    const parsed = v.safeParse(ClientTextFrame, json);
+    if (!parsed.success) {
+      const type = typeof json === 'object' && json !== null && 'type' in json ? json.type : undefined;
+      sendError(type === 'hello' ? 'bad_frame' : 'unknown_frame', 'frame does not match any known frame');
+      return;
+    }
+    if (!parsed.output.versions.includes(PROTOCOL_VERSION)) {
+      sendError('unsupported_version', `this relay speaks version ${PROTOCOL_VERSION}`);
+      return;
+    }
+    welcomed = true;
+    sendRaw(JSON.stringify(welcome(ctx, parsed.output, deps.random)));
+  };
+
+  const onBinary = async (bytes: Uint8Array): Promise<void> => {
+    if (!welcomed) {
+      sendError('handshake_required', 'send hello first');
+      return;
+    }
+    let rid = 0;
+    try {
+      const raw = splitFrame(bytes);
+      rid = raw.rid;
+      currentRid = rid;
+      if (raw.version !== PROTOCOL_VERSION) {
+        sendError('unsupported_version', 'unknown frame version', { rid });
+        return;
+      }
+      let frame;
+      try {
+        frame = decodeClientPayload(raw.type, raw.payload);
+      } catch {
+        sendError('bad_frame', 'payload does not parse', { rid });
+        return;
+      }
+      if (frame === undefined) {
+        sendError('unknown_frame', `frame type ${raw.type} is not served`, { rid });
+        return;
+      }
+      if (ctx.auth === undefined && raw.type !== CLIENT_FRAME.AUTH && raw.type !== CLIENT_FRAME.VAULT_CREATE) {
+        sendError('not_authenticated', 'authenticate first', { rid });
+        return;
+      }
+      switch (frame.type) {
+        case 'AUTH':
+          return await handleAuth(ctx, frame).then(() => undefined);
+        case 'VAULT_CREATE': {
+          await handleVaultCreate(ctx, frame);
+          return;
+        }
+        case 'MEMBER_GET': {
+          await handleMemberGet(ctx, rid, frame);
+          return;
+        }
+        case 'MEMBER_APPEND': {
+          await handleMemberAppend(ctx, rid, frame);
+          return;
+        }
+        case 'WRAP_GET': {
+          await handleWrapGet(ctx, rid, frame);
+          return;
+        }
+        case 'SYNC': {
+          await handleSync(ctx, rid, frame);
+          return;
+        }
+        case 'PUSH': {
+          await handlePush(ctx, rid, frame);
+          return;
+        }
+        case 'SNAPSHOT_PUT': {
+          await handleSnapshotPut(ctx, rid, frame);
+          return;
+        }
+        case 'FETCH': {
+          await handleFetch(ctx, rid, frame);
+          return;
+        }
+        case 'PRESENCE':
+          // Beyond 20 per second presence is dropped silently: it is cosmetic (§12.3).
+          if (presence.take()) handlePresence(ctx, frame);
+          return;
+        case 'UNSUBSCRIBE': {
+          handleUnsubscribe(ctx, rid, frame);
+          return;
+        }
+        case 'BLOB_PUT': {
+          await handleBlobPut(ctx, uploads, rid, frame);
+          return;
+        }
+        case 'BLOB_CHUNK': {
+          await handleBlobChunk(ctx, uploads, rid, frame);
+          return;
+        }
+        case 'BLOB_GET': {
+          await handleBlobGet(ctx, drained, rid, frame);
+          return;
+        }
+      }
+    } catch (error) {
+      if (error instanceof WireError) {
+        sendError(error.code, error.message, { rid, ...error.extra });
+        return;
+      }
+      const id = deps.random(6);
+      deps.logger.error('frame failed', {
+        correlation: Buffer.from(id).toString('hex'),
+        error: error instanceof Error ? error : String(error),
+      });
+      sendError('internal', `unexpected relay error (ref ${Buffer.from(id).toString('hex')})`, { rid });
+      return;
+    }
+  };
+
   return {
     onOpen: (_event, ws) => {
+      socket = ws;
       if (!deps.admitted) {
-        frameSender(ws, deps.limits.maxBufferedBytes).refuse(
-          'too_many_connections',
-          'too many connections from this address; wait a minute',
-        );
-        ws.close(1008, 'too_many_connections');
+        sendError('too_many_connections', 'too many connections from this address; wait a minute');
         return;
       }
       deps.sockets.add(ws);
+      authTimer = setTimeout(() => {
+        if (ctx.auth === undefined) sendError('auth_timeout', 'authenticate within 10 seconds');
+      }, AUTH_TIMEOUT_MS);
+      authTimer.unref();
     },
     onMessage: (event, ws) => {
-      const { send, refuse } = frameSender(ws, deps.limits.maxBufferedBytes);
+      socket = ws;
       if (!bucket.take()) {
-        if (++refusedInRow > MAX_RATE_REFUSALS) ws.close(1008, 'rate_limited');
-        else refuse('rate_limited', 'too many messages; slow down');
+        if (++refusedInRow > MAX_RATE_REFUSALS) close(1008, 'rate_limited');
+        else
+          sendError('rate_limited', 'too many messages; slow down', {
+            retryAfterMs: Math.ceil(1000 / deps.limits.messagesPerSecond),
+          });
         return;
       }
       refusedInRow = 0;
       const data: unknown = event.data;
-      if (typeof data !== 'string') {
-        refuse('unknown_frame', 'binary frames need a completed handshake');
-        return;
-      }
-      if (data.length > MAX_TEXT_FRAME) {
-        refuse('frame_too_large', `text frames are limited to ${MAX_TEXT_FRAME} characters`);
-        return;
-      }
-      let json: unknown;
-      try {
-        json = JSON.parse(data);
-      } catch {
-        refuse('bad_frame', 'frame is not valid JSON');
-        return;
-      }
-      const parsed = v.safeParse(ClientFrame, json);
-      if (!parsed.success) {
-        const type = typeof json === 'object' && json !== null && 'type' in json ? json.type : undefined;
-        refuse(type === 'hello' ? 'bad_frame' : 'unknown_frame', 'frame does not match any known frame');
-        return;
-      }
-      const frame = parsed.output;
-      if (!frame.versions.includes(PROTOCOL_VERSION)) {
-        refuse('unsupported_version', `this relay speaks version ${PROTOCOL_VERSION}`);
-        return;
-      }
-      send({ type: 'welcome', version: PROTOCOL_VERSION });
+      if (typeof data === 'string') onText(data);
+      else if (data instanceof ArrayBuffer) void onBinary(new Uint8Array(data));
+      else sendError('bad_frame', 'unsupported message type');
     },
     onClose: (_event, ws) => {
-      deps.sockets.delete(ws);
-    },
-    onError: (event, ws) => {
-      deps.logger.warn('socket error', { event: event.type });
+      closed = true;
+      clearTimeout(authTimer);
+      ctx.auth?.vault.sessions.delete(self);
       deps.sockets.delete(ws);
     },
   };
+}
+
+function joinSession(
+  rid: number,
+  principal: number,
+  headSeq: number,
+  headHash: Uint8Array,
+  epoch: number,
+  currentRv: number,
+): Uint8Array {
+  return relayFrame(rid, { type: 'SESSION', principal, headSeq, headHash, epoch, currentRv });
 }

@@ -1,13 +1,118 @@
 /**
- * What the relay keeps: ciphertext and the minimum routing metadata (docs/PROTOCOL.md, "Relay storage").
+ * What the relay keeps: ciphertext and the minimum routing metadata (docs/PROTOCOL.md §13, THREAT_MODEL.md).
  * SQLite and PostgreSQL implement this one interface; the relay core never sees SQL.
- * The relay-core issue extends it with membership logs, per-record logs and blobs.
+ *
+ * Concurrency: the relay serialises every write to one vault in memory (one writer per vault), and each
+ * method that writes is one database transaction that has committed when its promise resolves: the relay
+ * sends an ACK only after that (PROTOCOL.md §13.2).
  */
+export type EnvelopeKind = 'update' | 'snapshot' | 'deposit';
+
+export interface EnvelopeRow {
+  rv: number;
+  recordId: Uint8Array;
+  kind: EnvelopeKind;
+  author: number;
+  /** The author's sequence for updates; 0 for snapshots and deposits. */
+  seq: number;
+  bytes: Uint8Array;
+}
+
+export interface NewEnvelope extends Omit<EnvelopeRow, 'rv'> {
+  /** H(envelope), kept for idempotent resends even after the bytes are pruned. */
+  hash: Uint8Array;
+  /** Snapshot coverage (author -> seq), for snapshots only. */
+  coverage?: Map<number, number>;
+}
+
+export interface RecordState {
+  /** Highest accepted sequence per author. */
+  hw: Map<number, number>;
+  /** rv of the active snapshot, 0 when none. */
+  snapshotRv: number;
+  deleted: boolean;
+}
+
+export interface VaultSummary {
+  /** Highest relay version handed out in this vault. */
+  rv: number;
+  /** Bytes stored for the vault (envelopes and blobs), for the quota. */
+  usedBytes: number;
+}
+
+export interface BlobInfo {
+  recordId: Uint8Array;
+  size: number;
+  received: number;
+  complete: boolean;
+}
+
 export interface RelayStore {
   readonly kind: 'sqlite' | 'postgres';
-  /** Resolves true when the store answers a trivial query. */
   health(): Promise<boolean>;
-  /** The schema version the store was migrated to. */
   schemaVersion(): Promise<number>;
   close(): Promise<void>;
+
+  /** Creates a vault with its genesis entry (seq 0), the epoch-0 wraps and the index snapshot; false if it exists. */
+  createVault(
+    vaultId: Uint8Array,
+    genesis: Uint8Array,
+    wraps: StoredWrap[],
+    indexSnapshot: NewEnvelope | undefined,
+  ): Promise<boolean>;
+  vault(vaultId: Uint8Array): Promise<VaultSummary | undefined>;
+  /** Membership entries with seq >= since, in order, at most `limit`. */
+  membership(vaultId: Uint8Array, since: number, limit: number): Promise<Uint8Array[]>;
+  /** Appends entries from `firstSeq` on, and wraps, in one transaction; false when a seq is already taken. */
+  appendMembership(vaultId: Uint8Array, firstSeq: number, entries: Uint8Array[], wraps: StoredWrap[]): Promise<boolean>;
+  wraps(vaultId: Uint8Array, recipient: number, fromEpoch: number): Promise<Uint8Array[]>;
+
+  recordState(vaultId: Uint8Array, recordId: Uint8Array): Promise<RecordState>;
+  /** The (rv, hash) of an accepted update, for idempotent resends. */
+  findUpdate(
+    vaultId: Uint8Array,
+    recordId: Uint8Array,
+    author: number,
+    seq: number,
+  ): Promise<{ rv: number; hash: Uint8Array } | undefined>;
+  /**
+   * Stores envelopes of one record with consecutive relay versions from `firstRv`, raises the high-water marks
+   * and, for a snapshot, makes it the active one: one transaction. Resolves once committed.
+   */
+  commitEnvelopes(vaultId: Uint8Array, firstRv: number, envelopes: NewEnvelope[], addedBytes: number): Promise<void>;
+  /** Envelopes for a SYNC from `sinceRv` (PROTOCOL.md §13.4), in rv order, optionally limited to some records. */
+  envelopesSince(vaultId: Uint8Array, sinceRv: number, recordIds: Uint8Array[] | undefined): Promise<EnvelopeRow[]>;
+  /** Updates of one author with from <= seq <= to. */
+  updatesRange(
+    vaultId: Uint8Array,
+    recordId: Uint8Array,
+    author: number,
+    from: number,
+    to: number,
+  ): Promise<EnvelopeRow[]>;
+
+  blob(vaultId: Uint8Array, blobId: Uint8Array): Promise<BlobInfo | undefined>;
+  startBlob(vaultId: Uint8Array, blobId: Uint8Array, recordId: Uint8Array, size: number): Promise<void>;
+  /** Appends a chunk at `offset`; when `complete`, marks the blob complete in the same transaction. */
+  appendBlobChunk(
+    vaultId: Uint8Array,
+    blobId: Uint8Array,
+    offset: number,
+    bytes: Uint8Array,
+    complete: boolean,
+  ): Promise<void>;
+  /** Drops an upload whose hash did not match. */
+  discardBlob(vaultId: Uint8Array, blobId: Uint8Array): Promise<void>;
+  /** Chunks of a blob from `offset`, in order. */
+  blobChunks(
+    vaultId: Uint8Array,
+    blobId: Uint8Array,
+    offset: number,
+  ): AsyncIterable<{ offset: number; bytes: Uint8Array }>;
+}
+
+export interface StoredWrap {
+  recipient: number;
+  epoch: number;
+  bytes: Uint8Array;
 }

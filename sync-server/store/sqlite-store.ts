@@ -1,41 +1,283 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { RelayStore } from './relay-store.ts';
+import type { BlobInfo, EnvelopeRow, NewEnvelope, RecordState, RelayStore, StoredWrap } from './relay-store.ts';
 import { SCHEMA_VERSION } from './schema-version.ts';
+import { KIND_CODE, KIND_NAME, SQLITE_SCHEMA } from './sqlite-schema.ts';
 
 export interface SqliteStore extends RelayStore {
   readonly kind: 'sqlite';
   /** The pragma values the store runs with, so tests can prove durability settings. */
   pragmas(): { journalMode: string; synchronous: number };
+  /** `PRAGMA integrity_check` result ('ok' when sound). */
+  integrityCheck(): string;
 }
+
+/** Hooks for tests that prove ordering (an ACK after the commit); never set in production. */
+export interface StoreProbe {
+  afterCommit?: (what: string) => void;
+}
+
+interface EnvelopeDbRow {
+  rv: number;
+  record_id: Buffer;
+  kind: 1 | 2 | 3;
+  author: number;
+  seq: number;
+  bytes: Buffer | null;
+}
+
+const toRow = (r: EnvelopeDbRow): EnvelopeRow => ({
+  rv: r.rv,
+  recordId: new Uint8Array(r.record_id),
+  kind: KIND_NAME[r.kind],
+  author: r.author,
+  seq: r.seq,
+  bytes: new Uint8Array(r.bytes ?? new Uint8Array(0)),
+});
 
 /**
  * Opens (creating when absent) the relay's SQLite database.
  * WAL for concurrent readers, synchronous=FULL so a commit is on disk before we acknowledge it.
+ * better-sqlite3 is synchronous: every method's transaction has committed when its promise resolves.
  */
-export function openSqliteStore(file: string): SqliteStore {
+export function openSqliteStore(file: string, probe: StoreProbe = {}): SqliteStore {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
-  db.exec(`CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT`);
-  db.prepare(`INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)`).run(String(SCHEMA_VERSION));
-  const readVersion = db.prepare<[], { value: string }>(`SELECT value FROM meta WHERE key = 'schema_version'`);
+  db.exec(SQLITE_SCHEMA);
+  db.prepare(
+    `INSERT INTO meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+  ).run(String(SCHEMA_VERSION));
+  const committed = (what: string): void => probe.afterCommit?.(what);
+
+  const q = {
+    version: db.prepare<[], { value: string }>(`SELECT value FROM meta WHERE key = 'schema_version'`),
+    vault: db.prepare<[Buffer], { rv: number; used_bytes: number }>(
+      `SELECT rv, used_bytes FROM vaults WHERE vault_id = ?`,
+    ),
+    insertVault: db.prepare(`INSERT INTO vaults (vault_id) VALUES (?) ON CONFLICT DO NOTHING`),
+    insertMember: db.prepare(`INSERT INTO members (vault_id, seq, entry) VALUES (?, ?, ?)`),
+    members: db.prepare<[Buffer, number, number], { entry: Buffer }>(
+      `SELECT entry FROM members WHERE vault_id = ? AND seq >= ? ORDER BY seq LIMIT ?`,
+    ),
+    insertWrap: db.prepare(`INSERT OR REPLACE INTO wraps (vault_id, recipient, epoch, wrap) VALUES (?, ?, ?, ?)`),
+    wraps: db.prepare<[Buffer, number, number], { wrap: Buffer }>(
+      `SELECT wrap FROM wraps WHERE vault_id = ? AND recipient = ? AND epoch >= ? ORDER BY epoch`,
+    ),
+    record: db.prepare<[Buffer, Buffer], { snapshot_rv: number; deleted: number }>(
+      `SELECT snapshot_rv, deleted FROM records WHERE vault_id = ? AND record_id = ?`,
+    ),
+    highWater: db.prepare<[Buffer, Buffer], { author: number; seq: number }>(
+      `SELECT author, seq FROM high_water WHERE vault_id = ? AND record_id = ?`,
+    ),
+    findUpdate: db.prepare<[Buffer, Buffer, number, number], { rv: number; hash: Buffer }>(
+      `SELECT rv, hash FROM envelopes WHERE vault_id = ? AND record_id = ? AND author = ? AND seq = ? AND kind = 1`,
+    ),
+    upsertRecord: db.prepare(`INSERT INTO records (vault_id, record_id) VALUES (?, ?) ON CONFLICT DO NOTHING`),
+    setSnapshot: db.prepare(`UPDATE records SET snapshot_rv = ? WHERE vault_id = ? AND record_id = ?`),
+    insertEnvelope: db.prepare(
+      `INSERT INTO envelopes (vault_id, rv, record_id, kind, author, seq, hash, bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    raiseHighWater: db.prepare(
+      `INSERT INTO high_water (vault_id, record_id, author, seq) VALUES (?, ?, ?, ?)
+       ON CONFLICT (vault_id, record_id, author) DO UPDATE SET seq = max(seq, excluded.seq)`,
+    ),
+    bumpVault: db.prepare(`UPDATE vaults SET rv = ?, used_bytes = used_bytes + ? WHERE vault_id = ?`),
+    since: db.prepare<[Buffer, number], EnvelopeDbRow>(
+      `SELECT e.rv, e.record_id, e.kind, e.author, e.seq, e.bytes FROM envelopes e
+       JOIN records r ON r.vault_id = e.vault_id AND r.record_id = e.record_id
+       WHERE e.vault_id = ? AND e.rv > ? AND e.rv >= r.snapshot_rv AND r.deleted = 0 AND e.bytes IS NOT NULL
+       ORDER BY e.rv`,
+    ),
+    range: db.prepare<[Buffer, Buffer, number, number, number], EnvelopeDbRow>(
+      `SELECT rv, record_id, kind, author, seq, bytes FROM envelopes
+       WHERE vault_id = ? AND record_id = ? AND kind = 1 AND author = ? AND seq BETWEEN ? AND ? AND bytes IS NOT NULL ORDER BY seq`,
+    ),
+    blob: db.prepare<[Buffer, Buffer], { record_id: Buffer; size: number; received: number; complete: number }>(
+      `SELECT record_id, size, received, complete FROM blobs WHERE vault_id = ? AND blob_id = ?`,
+    ),
+    startBlob: db.prepare(
+      `INSERT INTO blobs (vault_id, blob_id, record_id, size) VALUES (?, ?, ?, ?)
+       ON CONFLICT (vault_id, blob_id) DO UPDATE SET received = 0 WHERE complete = 0`,
+    ),
+    clearChunks: db.prepare(`DELETE FROM blob_chunks WHERE vault_id = ? AND blob_id = ?`),
+    insertChunk: db.prepare(`INSERT INTO blob_chunks (vault_id, blob_id, offset, bytes) VALUES (?, ?, ?, ?)`),
+    advanceBlob: db.prepare(`UPDATE blobs SET received = ?, complete = ? WHERE vault_id = ? AND blob_id = ?`),
+    deleteBlob: db.prepare(`DELETE FROM blobs WHERE vault_id = ? AND blob_id = ?`),
+    addUsed: db.prepare(`UPDATE vaults SET used_bytes = used_bytes + ? WHERE vault_id = ?`),
+    nextChunk: db.prepare<[Buffer, Buffer, number], { offset: number; bytes: Buffer }>(
+      `SELECT offset, bytes FROM blob_chunks WHERE vault_id = ? AND blob_id = ? AND offset >= ? ORDER BY offset LIMIT 1`,
+    ),
+  };
+  const b = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+  const insertWraps = (vault: Buffer, wraps: StoredWrap[]): void => {
+    for (const w of wraps) q.insertWrap.run(vault, w.recipient, w.epoch, b(w.bytes));
+  };
+  const insertEnvelopes = (vault: Buffer, firstRv: number, envelopes: NewEnvelope[]): void => {
+    envelopes.forEach((e, i) => {
+      const rv = firstRv + i;
+      q.upsertRecord.run(vault, b(e.recordId));
+      q.insertEnvelope.run(vault, rv, b(e.recordId), KIND_CODE[e.kind], e.author, e.seq, b(e.hash), b(e.bytes));
+      if (e.kind === 'update') q.raiseHighWater.run(vault, b(e.recordId), e.author, e.seq);
+      if (e.kind !== 'update') {
+        q.setSnapshot.run(rv, vault, b(e.recordId));
+        for (const [author, seq] of e.coverage ?? []) q.raiseHighWater.run(vault, b(e.recordId), author, seq);
+      }
+    });
+  };
+
+  const createVault = db.transaction(
+    (
+      vaultId: Uint8Array,
+      genesis: Uint8Array,
+      wraps: StoredWrap[],
+      indexSnapshot: NewEnvelope | undefined,
+    ): boolean => {
+      const vault = b(vaultId);
+      if (q.insertVault.run(vault).changes === 0) return false;
+      q.insertMember.run(vault, 0, b(genesis));
+      insertWraps(vault, wraps);
+      if (indexSnapshot !== undefined) {
+        insertEnvelopes(vault, 1, [indexSnapshot]);
+        q.bumpVault.run(1, indexSnapshot.bytes.length, vault);
+      }
+      return true;
+    },
+  );
+  const appendMembership = db.transaction(
+    (vaultId: Uint8Array, firstSeq: number, entries: Uint8Array[], wraps: StoredWrap[]): boolean => {
+      const vault = b(vaultId);
+      try {
+        entries.forEach((entry, i) => q.insertMember.run(vault, firstSeq + i, b(entry)));
+      } catch (error) {
+        if (error instanceof Error && /UNIQUE|PRIMARY KEY/.test(error.message)) return false;
+        throw error;
+      }
+      insertWraps(vault, wraps);
+      return true;
+    },
+  );
+  const commitEnvelopes = db.transaction(
+    (vaultId: Uint8Array, firstRv: number, envelopes: NewEnvelope[], addedBytes: number) => {
+      const vault = b(vaultId);
+      insertEnvelopes(vault, firstRv, envelopes);
+      q.bumpVault.run(firstRv + envelopes.length - 1, addedBytes, vault);
+    },
+  );
+  const appendChunk = db.transaction(
+    (vaultId: Uint8Array, blobId: Uint8Array, offset: number, bytes: Uint8Array, complete: boolean) => {
+      const vault = b(vaultId);
+      q.insertChunk.run(vault, b(blobId), offset, b(bytes));
+      q.advanceBlob.run(offset + bytes.length, complete ? 1 : 0, vault, b(blobId));
+      q.addUsed.run(bytes.length, vault);
+    },
+  );
+  const discardBlob = db.transaction((vaultId: Uint8Array, blobId: Uint8Array) => {
+    const vault = b(vaultId);
+    const info = q.blob.get(vault, b(blobId));
+    q.clearChunks.run(vault, b(blobId));
+    q.deleteBlob.run(vault, b(blobId));
+    if (info) q.addUsed.run(-info.received, vault);
+  });
 
   return {
     kind: 'sqlite',
     health: () => Promise.resolve(db.prepare('SELECT 1 AS ok').get() !== undefined),
-    schemaVersion: () => Promise.resolve(Number(readVersion.get()?.value ?? 0)),
+    schemaVersion: () => Promise.resolve(Number(q.version.get()?.value ?? 0)),
     pragmas: () => ({
       journalMode: String(db.pragma('journal_mode', { simple: true })),
       synchronous: Number(db.pragma('synchronous', { simple: true })),
     }),
+    integrityCheck: () => String(db.pragma('integrity_check', { simple: true })),
     close: () => {
       if (db.open) db.close();
       return Promise.resolve();
+    },
+    createVault: (vaultId, genesis, wraps, indexSnapshot) => {
+      const created = createVault(vaultId, genesis, wraps, indexSnapshot);
+      committed('createVault');
+      return Promise.resolve(created);
+    },
+    vault: (vaultId) => {
+      const row = q.vault.get(b(vaultId));
+      return Promise.resolve(row && { rv: row.rv, usedBytes: row.used_bytes });
+    },
+    membership: (vaultId, since, limit) =>
+      Promise.resolve(q.members.all(b(vaultId), since, limit).map((r) => new Uint8Array(r.entry))),
+    appendMembership: (vaultId, firstSeq, entries, wraps) => {
+      const ok = appendMembership(vaultId, firstSeq, entries, wraps);
+      committed('appendMembership');
+      return Promise.resolve(ok);
+    },
+    wraps: (vaultId, recipient, fromEpoch) =>
+      Promise.resolve(q.wraps.all(b(vaultId), recipient, fromEpoch).map((r) => new Uint8Array(r.wrap))),
+    recordState: (vaultId, recordId): Promise<RecordState> => {
+      const record = q.record.get(b(vaultId), b(recordId));
+      const hw = new Map(q.highWater.all(b(vaultId), b(recordId)).map((r) => [r.author, r.seq] as const));
+      return Promise.resolve({ hw, snapshotRv: record?.snapshot_rv ?? 0, deleted: record?.deleted === 1 });
+    },
+    findUpdate: (vaultId, recordId, author, seq) => {
+      const row = q.findUpdate.get(b(vaultId), b(recordId), author, seq);
+      return Promise.resolve(row && { rv: row.rv, hash: new Uint8Array(row.hash) });
+    },
+    commitEnvelopes: (vaultId, firstRv, envelopes, addedBytes) => {
+      commitEnvelopes(vaultId, firstRv, envelopes, addedBytes);
+      committed('commitEnvelopes');
+      return Promise.resolve();
+    },
+    envelopesSince: (vaultId, sinceRv, recordIds) => {
+      let rows = q.since.all(b(vaultId), sinceRv).map(toRow);
+      if (recordIds !== undefined) {
+        const wanted = new Set(recordIds.map((id) => Buffer.from(id).toString('hex')));
+        rows = rows.filter((r) => wanted.has(Buffer.from(r.recordId).toString('hex')));
+      }
+      return Promise.resolve(rows);
+    },
+    updatesRange: (vaultId, recordId, author, from, to) =>
+      Promise.resolve(q.range.all(b(vaultId), b(recordId), author, from, to).map(toRow)),
+    blob: (vaultId, blobId): Promise<BlobInfo | undefined> => {
+      const row = q.blob.get(b(vaultId), b(blobId));
+      return Promise.resolve(
+        row && {
+          recordId: new Uint8Array(row.record_id),
+          size: row.size,
+          received: row.received,
+          complete: row.complete === 1,
+        },
+      );
+    },
+    startBlob: (vaultId, blobId, recordId, size) => {
+      db.transaction(() => {
+        q.clearChunks.run(b(vaultId), b(blobId));
+        q.startBlob.run(b(vaultId), b(blobId), b(recordId), size);
+      })();
+      return Promise.resolve();
+    },
+    appendBlobChunk: (vaultId, blobId, offset, bytes, complete) => {
+      appendChunk(vaultId, blobId, offset, bytes, complete);
+      committed('appendBlobChunk');
+      return Promise.resolve();
+    },
+    discardBlob: (vaultId, blobId) => {
+      discardBlob(vaultId, blobId);
+      return Promise.resolve();
+    },
+    blobChunks: async function* (vaultId, blobId, offset) {
+      // One chunk per query (no open cursor across awaits), so a 100 MB blob never sits whole in memory
+      // and other statements can run between chunks.
+      let at = offset;
+      for (;;) {
+        const row = q.nextChunk.get(b(vaultId), b(blobId), at);
+        if (row === undefined) return;
+        yield { offset: row.offset, bytes: new Uint8Array(row.bytes) };
+        at = row.offset + row.bytes.length;
+        await Promise.resolve();
+      }
     },
   };
 }

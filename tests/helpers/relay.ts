@@ -6,9 +6,14 @@ import { createMemoryLogger } from '#sync-server/logger';
 import { openSqliteStore } from '#sync-server/store/sqlite-store';
 import type { Clock } from '#sync-server/clock';
 import { DEFAULT_LIMITS, type RelayLimits } from '#sync-server/limits/relay-limits';
+import { ephemeralRelayIdentity, type RelayIdentity } from '#sync-server/relay-identity';
+import type { RelayFaults } from '#sync-server/session/session-context';
+import type { StoreProbe } from '#sync-server/store/sqlite-store';
+import { ready } from '#crypto';
 
 export interface TestRelay {
   relay: Relay;
+  identity: RelayIdentity;
   port: number;
   httpUrl: string;
   wsUrl: string;
@@ -19,12 +24,24 @@ export interface TestRelay {
 
 /** A real relay on a real socket, over a real SQLite file in a temporary folder. */
 export async function startTestRelay(
-  options: { appDir?: string; clock?: Clock; limits?: Partial<RelayLimits> } = {},
+  options: {
+    appDir?: string;
+    clock?: Clock;
+    limits?: Partial<RelayLimits>;
+    faults?: RelayFaults;
+    probe?: StoreProbe;
+    dataDir?: string;
+    identity?: RelayIdentity;
+  } = {},
 ): Promise<TestRelay> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'carnet-relay-'));
+  await ready();
+  const identity = options.identity ?? ephemeralRelayIdentity();
+  const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'carnet-relay-'));
   const logger = createMemoryLogger();
   const relay = createRelay({
-    store: openSqliteStore(path.join(dataDir, 'relay.sqlite')),
+    store: openSqliteStore(path.join(dataDir, 'relay.sqlite'), options.probe),
+    identity,
+    ...(options.faults === undefined ? {} : { faults: options.faults }),
     clock: options.clock ?? { now: () => Date.now() },
     config: { appDir: options.appDir, publicOrigin: undefined, limits: { ...DEFAULT_LIMITS, ...options.limits } },
     logger,
@@ -32,6 +49,7 @@ export async function startTestRelay(
   const { port } = await relay.listen(0, '127.0.0.1');
   return {
     relay,
+    identity,
     port,
     httpUrl: `http://127.0.0.1:${port}`,
     wsUrl: `ws://127.0.0.1:${port}/sync`,

@@ -48,3 +48,9 @@ export async function openTestSocket(url: string): Promise<TestSocket> {
     },
   };
 }
+
+/** A valid `hello` text frame (PROTOCOL.md §11.2) with a fresh 32-byte nonce. */
+export function helloFrame(versions: number[] = [1]): string {
+  const nonce = Buffer.from(Array.from({ length: 32 }, () => Math.floor(Math.random() * 256))).toString('base64url');
+  return JSON.stringify({ type: 'hello', versions, nonce });
+}

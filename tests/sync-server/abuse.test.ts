@@ -1,9 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { PROTOCOL_VERSION } from '#protocol';
 import { startTestRelay, type TestRelay } from '#tests/helpers/relay';
-import { openTestSocket } from '#tests/helpers/ws-client';
+import { helloFrame, openTestSocket } from '#tests/helpers/ws-client';
 
-const HELLO = JSON.stringify({ type: 'hello', versions: [PROTOCOL_VERSION] });
+const HELLO = helloFrame();
 
 describe('relay abuse limits over a real socket', () => {
   let sut: TestRelay | undefined;
@@ -19,7 +18,7 @@ describe('relay abuse limits over a real socket', () => {
     expect((await socket.closed).code).toBe(1009);
     // A frame exactly at the limit is read (and answered), not closed.
     const ok = await openTestSocket(sut.wsUrl);
-    expect(await ok.request(new Uint8Array(64 * 1024))).toMatchObject({ type: 'error', code: 'unknown_frame' });
+    expect(await ok.request(new Uint8Array(64 * 1024))).toMatchObject({ type: 'error', code: 'handshake_required' });
     ok.ws.close();
   });
 

@@ -3,8 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PROTOCOL_VERSION } from '#protocol';
-import { openTestSocket } from '#tests/helpers/ws-client';
+import { helloFrame, openTestSocket } from '#tests/helpers/ws-client';
 
 interface RunningRelay {
   child: ChildProcess;
@@ -64,7 +63,7 @@ describe('relay process', () => {
   it('on SIGTERM closes its sockets (1001) and exits 0 within 5 s', async () => {
     running = await spawnRelay([]);
     const socket = await openTestSocket(`ws://127.0.0.1:${running.port}/sync`);
-    expect(await socket.request(JSON.stringify({ type: 'hello', versions: [PROTOCOL_VERSION] }))).toMatchObject({
+    expect(await socket.request(helloFrame())).toMatchObject({
       type: 'welcome',
     });
     const sentAt = Date.now();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION } from '#protocol';
 import { startTestRelay, type TestRelay } from '#tests/helpers/relay';
-import { openTestSocket } from '#tests/helpers/ws-client';
+import { helloFrame, openTestSocket } from '#tests/helpers/ws-client';
 
 describe('relay skeleton over a real socket', () => {
   let sut: TestRelay;
@@ -27,16 +27,16 @@ describe('relay skeleton over a real socket', () => {
 
   it('answers a hello frame with its protocol version', async () => {
     const socket = await openTestSocket(sut.wsUrl);
-    expect(await socket.request(JSON.stringify({ type: 'hello', versions: [PROTOCOL_VERSION] }))).toEqual({
-      type: 'welcome',
-      version: PROTOCOL_VERSION,
-    });
+    const welcome = (await socket.request(helloFrame())) as Record<string, unknown>;
+    expect(welcome).toMatchObject({ type: 'welcome', version: PROTOCOL_VERSION });
+    expect(welcome.challenge).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(welcome.sig).toMatch(/^[A-Za-z0-9_-]{86}$/);
     socket.ws.close();
   });
 
   it('refuses a hello for versions it does not speak', async () => {
     const socket = await openTestSocket(sut.wsUrl);
-    expect(await socket.request(JSON.stringify({ type: 'hello', versions: [PROTOCOL_VERSION + 1] }))).toMatchObject({
+    expect(await socket.request(helloFrame([PROTOCOL_VERSION + 1]))).toMatchObject({
       type: 'error',
       code: 'unsupported_version',
     });
@@ -48,18 +48,34 @@ describe('relay skeleton over a real socket', () => {
     ['a malformed hello', JSON.stringify({ type: 'hello', versions: 'one' }), 'bad_frame'],
     ['text that is not JSON', '{"type":', 'bad_frame'],
     ['a JSON array', '[1,2,3]', 'unknown_frame'],
-    ['a binary frame before any handshake', new Uint8Array([1, 2, 3]), 'unknown_frame'],
-    ['an oversized text frame', 'x'.repeat(5000), 'frame_too_large'],
+    ['a binary frame before any handshake', new Uint8Array([1, 2, 3]), 'handshake_required'],
   ])('answers %s with an error frame, and the connection stays usable', async (_label, frame, code) => {
     const socket = await openTestSocket(sut.wsUrl);
     const reply = await socket.request(frame);
     expect(reply).toMatchObject({ type: 'error', code });
     expect(typeof (reply as { message: unknown }).message).toBe('string');
     // The relay is still there for a good frame on the same socket.
-    expect(await socket.request(JSON.stringify({ type: 'hello', versions: [PROTOCOL_VERSION] }))).toMatchObject({
+    expect(await socket.request(helloFrame())).toMatchObject({
       type: 'welcome',
     });
     socket.ws.close();
+  });
+
+  it('closes the connection after an oversized text frame (frame_too_large, 1009)', async () => {
+    const socket = await openTestSocket(sut.wsUrl);
+    expect(await socket.request('x'.repeat(5000))).toMatchObject({ type: 'error', code: 'frame_too_large' });
+    expect((await socket.closed).code).toBe(1009);
+  });
+
+  it('publishes its signing key and origin at /.well-known/carnet-relay.json', async () => {
+    const response = await fetch(`${sut.httpUrl}/.well-known/carnet-relay.json`);
+    expect(await response.json()).toEqual({
+      v: 1,
+      origin: `http://localhost:${sut.port}`,
+      signingKey: Buffer.from(sut.identity.publicKey).toString('base64url'),
+      protocols: [PROTOCOL_VERSION],
+      maxFrameBytes: 1024 * 1024,
+    });
   });
 
   it('refuses a plain GET on /sync that is not a WebSocket upgrade', async () => {
@@ -70,7 +86,7 @@ describe('relay skeleton over a real socket', () => {
   it('closes open sockets with 1001 when the relay closes', async () => {
     const own = await startTestRelay();
     const socket = await openTestSocket(own.wsUrl);
-    await socket.request(JSON.stringify({ type: 'hello', versions: [PROTOCOL_VERSION] }));
+    await socket.request(helloFrame());
     expect(own.relay.socketCount()).toBe(1);
     await own.stop();
     expect((await socket.closed).code).toBe(1001);

@@ -1,0 +1,125 @@
+import { concat, equal, hash, sign, u64be, varint, verify, vstr } from '#crypto';
+import {
+  decodeEntry,
+  initialState,
+  isActive,
+  principalAt,
+  readEnvelopeHeader,
+  readWrapHeader,
+  validateEntry,
+  type ClientFrame,
+  type HelloFrame,
+  type WelcomeFrame,
+  PROTOCOL_VERSION,
+} from '#protocol';
+import type { StoredWrap } from '../store/relay-store.ts';
+import { refuse } from './wire-error.ts';
+import type { SessionContext } from './session-context.ts';
+
+/** Clock skew tolerated on an AUTH timestamp (§11.3). */
+const MAX_SKEW_MS = 120_000;
+const GENESIS_DEVICE = 2;
+
+const b64url = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64url');
+
+/** `hello` -> `welcome` (§11.2): a fresh challenge, signed with the relay key together with the client's nonce. */
+export function welcome(ctx: SessionContext, hello: HelloFrame, random: (n: number) => Uint8Array): WelcomeFrame {
+  const nonce = Uint8Array.from(Buffer.from(hello.nonce, 'base64url'));
+  const challenge = random(32);
+  ctx.challenge = challenge;
+  const time = ctx.clock.now();
+  const sig = sign(
+    ctx.identity.secretKey,
+    'carnet/v1/relay-hello',
+    concat(nonce, challenge, u64be(BigInt(time)), vstr(ctx.origin(), 255)),
+  );
+  return { type: 'welcome', version: PROTOCOL_VERSION, challenge: b64url(challenge), time, sig: b64url(sig) };
+}
+
+/** The signed AUTH message (§11.3); VAULT_CREATE signs the same with principal 2. */
+export function authMessage(
+  challenge: Uint8Array,
+  origin: string,
+  time: bigint,
+  vaultId: Uint8Array,
+  principal: number,
+): Uint8Array {
+  return concat(challenge, vstr(origin, 255), u64be(time), vaultId, varint(principal));
+}
+
+/** Takes the connection's challenge (single use) and checks the timestamp. */
+function spendChallenge(ctx: SessionContext, time: bigint): Uint8Array {
+  const challenge = ctx.challenge;
+  ctx.challenge = undefined;
+  if (challenge === undefined) refuse('auth_expired', 'challenge already used');
+  if (Math.abs(Number(time) - ctx.clock.now()) > MAX_SKEW_MS)
+    refuse('auth_expired', 'timestamp too far from the relay clock');
+  return challenge;
+}
+
+export async function handleAuth(ctx: SessionContext, frame: Extract<ClientFrame, { type: 'AUTH' }>): Promise<void> {
+  if (ctx.auth !== undefined) refuse('bad_frame', 'already authenticated');
+  const challenge = spendChallenge(ctx, frame.time);
+  const vault = await ctx.hub.open(frame.vaultId);
+  if (vault === undefined) refuse('unknown_vault', 'no such vault');
+  const principal = principalAt(vault.membership, frame.principal);
+  if (principal === undefined || principal.role === 'relay') refuse('auth_failed', 'unknown principal');
+  if (!isActive(vault.membership, frame.principal)) refuse('revoked', 'this key was removed from the vault');
+  // Professionals (bound links) authenticate here too once the sharing issue serves them; until then, refuse.
+  if (principal.role === 'link' || principal.role === 'professional')
+    refuse('forbidden', 'professional sessions are not served yet');
+  const message = authMessage(challenge, ctx.origin(), frame.time, frame.vaultId, frame.principal);
+  if (!verify(principal.sigPk, 'carnet/v1/auth', message, frame.sig)) refuse('auth_failed', 'bad signature');
+  ctx.onAuthenticated(vault, frame.principal);
+}
+
+export async function handleVaultCreate(
+  ctx: SessionContext,
+  frame: Extract<ClientFrame, { type: 'VAULT_CREATE' }>,
+): Promise<void> {
+  if (ctx.auth !== undefined) refuse('bad_frame', 'already authenticated');
+  const challenge = spendChallenge(ctx, frame.time);
+  let vaultId: Uint8Array;
+  try {
+    const entry = decodeEntry(frame.genesis);
+    if (entry.body.kind !== 'genesis') refuse('member_bad_genesis', 'first entry is not a genesis');
+    vaultId = entry.body.vaultId;
+  } catch (error) {
+    if (error instanceof Error && error.name === 'WireError') throw error;
+    refuse('member_bad_genesis', 'genesis does not decode');
+  }
+  const validated = validateEntry(initialState({ vaultId, pinnedRelayPk: ctx.identity.publicKey }), frame.genesis);
+  if (!validated.ok) refuse(validated.code, 'genesis refused');
+  const device = principalAt(validated.state, GENESIS_DEVICE);
+  if (device === undefined) refuse('member_bad_genesis', 'genesis names no device');
+  const message = authMessage(challenge, ctx.origin(), frame.time, vaultId, GENESIS_DEVICE);
+  if (!verify(device.sigPk, 'carnet/v1/auth', message, frame.sig)) refuse('auth_failed', 'bad signature');
+
+  const wraps: StoredWrap[] = frame.wraps.map((bytes) => {
+    const header = readWrapHeader(bytes);
+    if (header?.epoch !== 0 || header.author !== GENESIS_DEVICE) refuse('bad_frame', 'wrap header does not parse');
+    return { recipient: header.recipient, epoch: 0, bytes };
+  });
+  const recipients = new Set(wraps.map((w) => w.recipient));
+  if (!recipients.has(GENESIS_DEVICE) || !recipients.has(validated.state.recoveryIndex)) {
+    refuse('missing_wraps', 'epoch 0 needs a wrap for the device and the recovery principal');
+  }
+  const index = readEnvelopeHeader(frame.indexSnapshot);
+  if (index?.type !== 'snapshot' || index.author !== GENESIS_DEVICE || index.epoch !== 0) {
+    refuse('bad_envelope', 'the index snapshot header does not parse');
+  }
+  const indexId = Uint8Array.from(Buffer.from(validated.state.indexId, 'hex'));
+  const created = await ctx.store.createVault(vaultId, frame.genesis, wraps, {
+    recordId: indexId,
+    kind: 'snapshot',
+    author: GENESIS_DEVICE,
+    seq: 0,
+    bytes: frame.indexSnapshot,
+    hash: hash(frame.indexSnapshot),
+    coverage: index.coverage,
+  });
+  if (!created) refuse('vault_exists', 'a vault with this id exists');
+  const vault = ctx.hub.adopt(vaultId, validated.state, 1, frame.indexSnapshot.length);
+  if (!equal(vault.vaultId, vaultId)) refuse('internal', 'vault id mismatch');
+  ctx.onAuthenticated(vault, GENESIS_DEVICE);
+}

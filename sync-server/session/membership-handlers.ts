@@ -1,0 +1,107 @@
+import {
+  isActive,
+  keyringRecipients,
+  principalAt,
+  readWrapHeader,
+  validateEntry,
+  type ClientFrame,
+  type MembershipState,
+  NOTICE,
+} from '#protocol';
+import type { StoredWrap } from '../store/relay-store.ts';
+import { encodeNotice, relayFrame } from './relay-frame.ts';
+import { refuse } from './wire-error.ts';
+import type { SessionContext } from './session-context.ts';
+
+const PAGE = 500;
+
+function authenticated(ctx: SessionContext): NonNullable<SessionContext['auth']> {
+  if (ctx.auth === undefined) refuse('not_authenticated', 'authenticate first');
+  return ctx.auth;
+}
+
+/** Members (devices and the recovery principal) read the log; professionals never do (§11.3). */
+function requireMember(ctx: SessionContext): NonNullable<SessionContext['auth']> {
+  const auth = authenticated(ctx);
+  const role = principalAt(auth.vault.membership, auth.principal)?.role;
+  if (role !== 'device' && role !== 'recovery') refuse('forbidden', 'members only');
+  return auth;
+}
+
+export async function handleMemberGet(
+  ctx: SessionContext,
+  rid: number,
+  frame: Extract<ClientFrame, { type: 'MEMBER_GET' }>,
+): Promise<void> {
+  const auth = requireMember(ctx);
+  let since = frame.sinceSeq;
+  for (;;) {
+    const entries = await ctx.store.membership(auth.vault.vaultId, since, PAGE + 1);
+    const more = entries.length > PAGE;
+    const page = more ? entries.slice(0, PAGE) : entries;
+    ctx.sendFrame(relayFrame(rid, { type: 'MEMBER_ENTRIES', more, entries: page }));
+    if (!more) return;
+    since += PAGE;
+  }
+}
+
+export async function handleWrapGet(
+  ctx: SessionContext,
+  rid: number,
+  frame: Extract<ClientFrame, { type: 'WRAP_GET' }>,
+): Promise<void> {
+  const auth = requireMember(ctx);
+  const wraps = await ctx.store.wraps(auth.vault.vaultId, auth.principal, frame.fromEpoch);
+  ctx.sendFrame(relayFrame(rid, { type: 'WRAPS', wraps }));
+}
+
+/**
+ * MEMBER_APPEND (§10.6, §12.2): every entry through the one validator, in order, from the vault's current
+ * state; a rotation must come with a keyring wrap for every member of the new epoch; then one transaction;
+ * then the new state is live, removed principals' sockets close at once, and members hear the new head.
+ */
+export async function handleMemberAppend(
+  ctx: SessionContext,
+  rid: number,
+  frame: Extract<ClientFrame, { type: 'MEMBER_APPEND' }>,
+): Promise<void> {
+  const auth = requireMember(ctx);
+  const { vault } = auth;
+  await vault.lock.run(async () => {
+    if (!isActive(vault.membership, auth.principal)) refuse('revoked', 'this key was removed from the vault');
+    let state: MembershipState = vault.membership;
+    const firstSeq = (state.head?.seq ?? -1) + 1;
+    for (const bytes of frame.entries) {
+      const result = validateEntry(state, bytes);
+      if (!result.ok) refuse(result.code, 'membership entry refused');
+      if (principalAt(state, auth.principal)?.role === 'recovery' && result.entry.signer !== auth.principal) {
+        refuse('forbidden', 'the recovery session may only append its own device-add');
+      }
+      if (result.entry.signer !== auth.principal && result.entry.body.kind !== 'link-claim') {
+        refuse('forbidden', 'entries must be signed by the session principal');
+      }
+      state = result.state;
+    }
+    const wraps: StoredWrap[] = frame.wraps.map((bytes) => {
+      const header = readWrapHeader(bytes);
+      if (header === undefined) refuse('bad_frame', 'wrap header does not parse');
+      if (header.epoch > state.epoch) refuse('bad_frame', 'wrap for a future epoch');
+      return { recipient: header.recipient, epoch: header.epoch, bytes };
+    });
+    if (state.epoch > vault.membership.epoch) {
+      const wrapped = new Set(wraps.filter((w) => w.epoch === state.epoch).map((w) => w.recipient));
+      const missing = keyringRecipients(state).filter((index) => !wrapped.has(index));
+      if (missing.length > 0) refuse('missing_wraps', `no keyring wrap for ${missing.length} member(s)`);
+    }
+    if (!(await ctx.store.appendMembership(vault.vaultId, firstSeq, frame.entries, wraps))) {
+      refuse('member_broken_chain', 'the log moved on meanwhile');
+    }
+    vault.membership = state;
+    const headSeq = state.head?.seq ?? 0;
+    ctx.sendFrame(relayFrame(rid, { type: 'ACK', value: headSeq }));
+    for (const session of vault.sessions) {
+      if (!isActive(state, session.principal)) session.end('revoked');
+      else if (session !== auth.self) session.send(encodeNotice(NOTICE.HEAD_ADVANCED, headSeq));
+    }
+  });
+}

@@ -1,0 +1,40 @@
+import { toHex } from '#crypto';
+import { isActive, principalAt, type MembershipState } from '#protocol';
+import type { HubSession, VaultHandle } from '../hub/vault-hub.ts';
+
+/** May `principal` write records? Patient and assistant devices only (§13.2); never links or the recovery key. */
+export function mayWrite(state: MembershipState, principal: number): boolean {
+  return isActive(state, principal) && principalAt(state, principal)?.role === 'device';
+}
+
+/**
+ * May `principal` read `recordId` now? Members' devices read everything not deleted; professional scopes come
+ * with the sharing issue (their sessions are refused at AUTH until then).
+ */
+export function mayRead(state: MembershipState, principal: number, recordId: Uint8Array): boolean {
+  if (!isActive(state, principal) || state.deletedRecords.has(toHex(recordId))) return false;
+  return principalAt(state, principal)?.role === 'device';
+}
+
+/**
+ * Sends `frame` about `recordId` to every other live session of the vault that may read it, re-checking the
+ * right before each send (§13.4): a session that lost it is ended instead.
+ */
+export function fanOut(
+  vault: VaultHandle,
+  except: HubSession,
+  recordId: Uint8Array,
+  frame: Uint8Array,
+  options: { skipCheck?: boolean } = {},
+): void {
+  const key = toHex(recordId);
+  for (const session of vault.sessions) {
+    if (session === except || !session.live) continue;
+    if (session.subscriptions !== undefined && !session.subscriptions.has(key)) continue;
+    if (options.skipCheck !== true && !mayRead(vault.membership, session.principal, recordId)) {
+      if (!isActive(vault.membership, session.principal)) session.end('revoked');
+      continue;
+    }
+    session.send(frame);
+  }
+}

@@ -1,0 +1,36 @@
+import type { Clock } from '../clock.ts';
+import type { RelayLimits } from '../limits/relay-limits.ts';
+import type { Logger } from '../logger.ts';
+import type { RelayIdentity } from '../relay-identity.ts';
+import type { RelayStore } from '../store/relay-store.ts';
+import type { HubSession, VaultHandle, VaultHub } from '../hub/vault-hub.ts';
+
+/**
+ * Faults a test can switch on to prove the suite catches them (issue 7: "injected faults"). Never set in
+ * production: createRelay only takes them from its deps, never from configuration.
+ */
+export interface RelayFaults {
+  ackBeforeCommit?: boolean;
+  skipBroadcastCheck?: boolean;
+  acceptSequenceGap?: boolean;
+}
+
+/** What every handler of one connection may use. */
+export interface SessionContext {
+  readonly store: RelayStore;
+  readonly hub: VaultHub;
+  readonly identity: RelayIdentity;
+  readonly origin: () => string;
+  readonly clock: Clock;
+  readonly limits: RelayLimits;
+  readonly logger: Logger;
+  readonly faults: RelayFaults;
+  /** Sends a binary frame to this connection (bounded by the slow-consumer limit). */
+  sendFrame(frame: Uint8Array): void;
+  /** The session once authenticated. */
+  auth: { vault: VaultHandle; principal: number; self: HubSession } | undefined;
+  /** The challenge of this connection's welcome; single use. */
+  challenge: Uint8Array | undefined;
+  /** Called after authentication so the connection can register itself with the vault. */
+  onAuthenticated(vault: VaultHandle, principal: number): void;
+}
