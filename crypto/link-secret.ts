@@ -72,7 +72,8 @@ export function formatLinkCode(secret: Uint8Array): string {
 export function parseLink(text: string): Uint8Array {
   const hashAt = text.indexOf('#');
   const fragment = (hashAt >= 0 ? text.slice(hashAt + 1) : text).replace(/[\s-]/g, '');
-  if (fragment.slice(0, LINK_PREFIX.length).toLowerCase() !== LINK_PREFIX) {
+  // The version prefix is read with the same leniency as the base32 after it (`cl`, `CI` are `c1`).
+  if (!/^c[1il]$/i.test(fragment.slice(0, LINK_PREFIX.length))) {
     throw new CryptoError('link_format', 'not a Carnet link');
   }
   let decoded: Uint8Array;
