@@ -100,8 +100,11 @@ export async function handleMemberAppend(
     const headSeq = state.head?.seq ?? 0;
     ctx.sendFrame(relayFrame(rid, { type: 'ACK', value: headSeq }));
     for (const session of vault.sessions) {
-      if (!isActive(state, session.principal)) session.end('revoked');
-      else if (session !== auth.self) session.send(encodeNotice(NOTICE.HEAD_ADVANCED, headSeq));
+      // The injected fault skipBroadcastCheck also leaves removed sessions open here: otherwise the removal
+      // would end them before any broadcast and the skipped re-check in fanOut could never be observed.
+      if (!isActive(state, session.principal)) {
+        if (ctx.faults.skipBroadcastCheck !== true) session.end('revoked');
+      } else if (session !== auth.self) session.send(encodeNotice(NOTICE.HEAD_ADVANCED, headSeq));
     }
   });
 }

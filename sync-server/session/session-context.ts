@@ -11,6 +11,7 @@ import type { HubSession, VaultHandle, VaultHub } from '../hub/vault-hub.ts';
  */
 export interface RelayFaults {
   ackBeforeCommit?: boolean;
+  /** fanOut sends without re-checking read rights, and a removal leaves the removed sessions open. */
   skipBroadcastCheck?: boolean;
   acceptSequenceGap?: boolean;
 }
