@@ -147,3 +147,32 @@ export {
   vaultIdText,
 } from './recovery-kit.ts';
 export { KeyHolder } from './key-holder.ts';
+export { BASE32_ALPHABET, base32Length, decodeBase32, encodeBase32, groupBase32 } from './base32.ts';
+export { ChunkReader, toReadableStream, type ByteSource } from './chunk-reader.ts';
+export {
+  ATTACHMENT_CHUNK_BYTES,
+  ATTACHMENT_CHUNK_OVERHEAD,
+  ATTACHMENT_PREFIX_BYTES,
+  attachmentBlobSize,
+  attachmentChunkCount,
+  decryptAttachment,
+  encryptAttachment,
+  type AttachmentContext,
+  type EncryptedAttachment,
+} from './attachment-stream.ts';
+export {
+  createLinkSecret,
+  deriveLinkId,
+  deriveLinkKeys,
+  encodeLinkFragment,
+  formatLinkCode,
+  LINK_CHECK_BYTES,
+  LINK_PREFIX,
+  LINK_TEXT_CHARS,
+  linkChecksum,
+  linkUrl,
+  parseLink,
+  passcodeVerifier,
+  wipeLinkKeys,
+  type LinkKeys,
+} from './link-secret.ts';
