@@ -195,7 +195,7 @@ export async function checkNoSequenceGap(faults: RelayFaults = {}): Promise<Chec
     const refused = gap.type === 'error' && gap.code === 'bad_sequence' && gap.expected === 2;
     return {
       ok: one.type === 'ACK' && refused && envelopes === 1,
-      detail: `seq 1 -> ${one.type}; seq 3 -> ${gap.type === 'error' ? `${gap.code} (expected ${String(gap.expected)})` : `${gap.type}`}; envelopes stored for the record: ${envelopes}`,
+      detail: `seq 1 -> ${one.type}; seq 3 -> ${gap.type === 'error' ? `${gap.code} (expected ${String(gap.expected)})` : gap.type}; envelopes stored for the record: ${envelopes}`,
     };
   } finally {
     await relay.stop();
