@@ -16,7 +16,6 @@ export default defineConfig(
       'data/',
       'test-results/',
       'playwright-report/',
-      'web/lib/paraglide/',
       'tests/fixtures/',
     ],
   },

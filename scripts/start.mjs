@@ -19,7 +19,7 @@ function newestMtime(paths) {
       return;
     }
     if (stat.isDirectory()) {
-      if (path.basename(p) === 'paraglide' || path.basename(p) === 'node_modules') return;
+      if (path.basename(p) === 'node_modules') return;
       for (const name of fs.readdirSync(p)) visit(path.join(p, name));
     } else newest = Math.max(newest, stat.mtimeMs);
   };
@@ -35,7 +35,6 @@ const sources = [
   'protocol',
   'crypto',
   'messages',
-  'project.inlang',
   'svelte.config.js',
   'vite.config.ts',
   'package-lock.json',

@@ -5,8 +5,6 @@ const long = process.env.CARNET_LONG === '1';
 const bin = (name) => `node_modules/.bin/${name}`;
 const stages = [
   ['browser', 'node', ['scripts/ensure-chromium.mjs']],
-  // Messages compile into web/lib/paraglide/ (gitignored): svelte-check and tsc need them on a fresh clone.
-  ['paraglide', 'node', ['scripts/paraglide.mjs']],
   ['kit sync', bin('svelte-kit'), ['sync']],
   ['svelte-check', bin('svelte-check'), ['--tsconfig', './tsconfig.json', '--fail-on-warnings', '--output', 'human']],
   ['tsc (sources and tests)', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']],

@@ -1,4 +1,4 @@
-import { m } from '$lib/paraglide/messages.js';
+import { m } from '$lib/i18n/messages.ts';
 import type { AppErrorCode } from './app-error.ts';
 import { errorCodeOf } from './error-code-of.ts';
 

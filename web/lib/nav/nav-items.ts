@@ -1,4 +1,4 @@
-import { m } from '$lib/paraglide/messages.js';
+import { m } from '$lib/i18n/messages.ts';
 
 export type NavIconName = 'overview' | 'records' | 'sharing' | 'access-log' | 'people' | 'settings';
 

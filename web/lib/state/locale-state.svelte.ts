@@ -1,7 +1,7 @@
-import { getLocale, locales, setLocale, type Locale } from '$lib/paraglide/runtime.js';
+import { getLocale, locales, setLocale, type Locale } from '$lib/i18n/runtime.ts';
 
 /**
- * The language the app speaks. Paraglide resolves it (the saved choice, else the browser's languages,
+ * The language the app speaks. runtime.ts resolves it (the saved choice, else the browser's languages,
  * else English) and stores a choice in localStorage; this rune makes a switch re-render without a reload,
  * because a reload would drop whatever the person was typing.
  */
@@ -10,7 +10,7 @@ class LocaleState {
   readonly available: readonly Locale[] = locales;
 
   set(locale: Locale): void {
-    void setLocale(locale, { reload: false });
+    setLocale(locale, { reload: false });
     this.current = locale;
     document.documentElement.lang = locale;
   }

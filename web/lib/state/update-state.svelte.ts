@@ -1,5 +1,5 @@
 import { registerSW } from 'virtual:pwa-register';
-import { m } from '$lib/paraglide/messages.js';
+import { m } from '$lib/i18n/messages.ts';
 import { AppError, reportError } from '$lib/errors';
 import { installTrustedTypesPolicy } from '$lib/security/install-trusted-types-policy.ts';
 import { toasts } from './toasts.svelte.ts';

@@ -1,0 +1,54 @@
+/**
+ * Which language the app speaks: the person's saved choice, else the browser's languages, else English.
+ *
+ * Why not Paraglide: @inlang/paraglide-js 2.25 pulls @lix-js/sdk, whose lock entries name platform packages
+ * that the registry does not serve, so `npm ci` (CI's install) refuses the lock file. This module and
+ * messages.ts give the same API (`m.key(params)`, getLocale/setLocale) over the same messages/*.json files,
+ * with no code generation and no dependency; a type check proves every language has every message.
+ */
+export const locales = ['en', 'fr', 'de'] as const;
+export type Locale = (typeof locales)[number];
+export const baseLocale: Locale = 'en';
+
+const STORAGE_KEY = 'carnet-language';
+
+export function isLocale(value: unknown): value is Locale {
+  return typeof value === 'string' && (locales as readonly string[]).includes(value);
+}
+
+function fromBrowser(): Locale | undefined {
+  if (typeof navigator === 'undefined') return undefined;
+  for (const tag of navigator.languages) {
+    const language = tag.toLowerCase().split('-')[0];
+    if (isLocale(language)) return language;
+  }
+  return undefined;
+}
+
+function saved(): Locale | undefined {
+  try {
+    const value = globalThis.localStorage.getItem(STORAGE_KEY);
+    return isLocale(value) ? value : undefined;
+  } catch {
+    // Storage can be unavailable (private modes, blocked cookies): fall back to the browser's languages.
+    return undefined;
+  }
+}
+
+let current: Locale = saved() ?? fromBrowser() ?? baseLocale;
+
+export function getLocale(): Locale {
+  return current;
+}
+
+/** Switches language and remembers it; `reload: false` lets the UI re-render in place (the default here). */
+export function setLocale(locale: Locale, options: { reload?: boolean } = {}): void {
+  current = locale;
+  try {
+    globalThis.localStorage.setItem(STORAGE_KEY, locale);
+  } catch {
+    // Not remembered, but still switched for this page.
+  }
+  if (typeof document !== 'undefined') document.documentElement.lang = locale;
+  if (options.reload === true) location.reload();
+}
