@@ -24,12 +24,16 @@ export interface Row {
   mibPerSecond: number;
   /** Against the raw AEAD of the same direction, median of per-round ratios; undefined for the baselines. */
   ratio?: number;
+  /** The same over this process's CPU time (Node only): unmoved by other processes competing for the cores. */
+  cpuMibPerSecond?: number;
+  cpuRatio?: number;
 }
 
 export interface BenchResult {
   rows: Row[];
   argon2idMs: number;
   argon2idRuns: number[];
+  argon2idCpuMs?: number;
 }
 
 type Case = 'raw encrypt' | 'raw decrypt' | 'encrypt' | 'encrypt + blob id' | 'decrypt' | 'decrypt + blob id check';
@@ -59,6 +63,7 @@ function median(values: number[]): number {
 export async function runCryptoBench(
   options: BenchOptions,
   log: (line: string) => void = () => undefined,
+  cpuNow?: () => number,
 ): Promise<BenchResult> {
   const s = await ready();
   const key = s.randombytes_buf(32);
@@ -106,22 +111,31 @@ export async function runCryptoBench(
     };
     const speeds = new Map<Case, number[]>(CASES.map((c) => [c, []]));
     const ratios = new Map<Case, number[]>(CASES.map((c) => [c, []]));
+    const cpuSpeeds = new Map<Case, number[]>(CASES.map((c) => [c, []]));
+    const cpuRatios = new Map<Case, number[]>(CASES.map((c) => [c, []]));
     // One untimed warm-up round lets the JIT and the WASM heap settle.
     for (let round = -1; round < options.rounds; round++) {
       const thisRound = new Map<Case, number>();
+      const thisRoundCpu = new Map<Case, number>();
       for (const c of CASES) {
         (globalThis as { gc?: () => void }).gc?.();
         const t0 = performance.now();
+        const c0 = cpuNow?.() ?? 0;
         for (let p = 0; p < passes; p++) await run[c]();
-        const seconds = (performance.now() - t0) / 1000;
-        thisRound.set(c, (sizeMiB * passes) / seconds);
+        thisRoundCpu.set(c, (sizeMiB * passes) / (((cpuNow?.() ?? 0) - c0) / 1000));
+        thisRound.set(c, (sizeMiB * passes) / ((performance.now() - t0) / 1000));
       }
       if (round < 0) continue;
-      for (const c of CASES) {
-        const speed = thisRound.get(c) ?? 0;
-        speeds.get(c)?.push(speed);
-        const base = BASELINE[c];
-        if (base !== undefined) ratios.get(c)?.push(speed / (thisRound.get(base) ?? 1));
+      for (const [measured, speedsOf, ratiosOf] of [
+        [thisRound, speeds, ratios],
+        [thisRoundCpu, cpuSpeeds, cpuRatios],
+      ] as const) {
+        for (const c of CASES) {
+          const speed = measured.get(c) ?? 0;
+          speedsOf.get(c)?.push(speed);
+          const base = BASELINE[c];
+          if (base !== undefined) ratiosOf.get(c)?.push(speed / (measured.get(base) ?? 1));
+        }
       }
       log(`  ${sizeMiB} MiB round ${round + 1}/${options.rounds}`);
     }
@@ -137,14 +151,19 @@ export async function runCryptoBench(
   }
 
   const argon2idRuns: number[] = [];
+  const argon2idCpuRuns: number[] = [];
   const salt = new Uint8Array(16).fill(7);
   for (let i = 0; i < options.argon2Runs; i++) {
     const t0 = performance.now();
+    const c0 = cpuNow?.() ?? 0;
     s.memzero(deriveKek('correct horse battery staple', salt, KDF_DEFAULT));
+    argon2idCpuRuns.push((cpuNow?.() ?? 0) - c0);
     argon2idRuns.push(performance.now() - t0);
     log(`  Argon2id run ${i + 1}/${options.argon2Runs}`);
   }
-  return { rows, argon2idMs: median(argon2idRuns), argon2idRuns };
+  const result: BenchResult = { rows, argon2idMs: median(argon2idRuns), argon2idRuns };
+  if (cpuNow !== undefined) result.argon2idCpuMs = median(argon2idCpuRuns);
+  return result;
 }
 
 async function drain(chunks: AsyncIterable<Uint8Array>): Promise<void> {
