@@ -104,6 +104,9 @@ export function openSqliteStore(file: string, probe: StoreProbe = {}): SqliteSto
       `INSERT INTO blobs (vault_id, blob_id, record_id, size) VALUES (?, ?, ?, ?)
        ON CONFLICT (vault_id, blob_id) DO UPDATE SET received = 0 WHERE complete = 0`,
     ),
+    blobBytes: db.prepare<[Buffer, Buffer], { total: number | null }>(
+      `SELECT sum(length(bytes)) AS total FROM blob_chunks WHERE vault_id = ? AND blob_id = ?`,
+    ),
     clearChunks: db.prepare(`DELETE FROM blob_chunks WHERE vault_id = ? AND blob_id = ?`),
     insertChunk: db.prepare(`INSERT INTO blob_chunks (vault_id, blob_id, offset, bytes) VALUES (?, ?, ?, ?)`),
     advanceBlob: db.prepare(`UPDATE blobs SET received = ?, complete = ? WHERE vault_id = ? AND blob_id = ?`),
@@ -114,6 +117,14 @@ export function openSqliteStore(file: string, probe: StoreProbe = {}): SqliteSto
     ),
   };
   const b = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  /** Runs a synchronous database step and reports its failure as a rejected promise, never a synchronous throw. */
+  const settle = <T>(step: () => T): Promise<T> => {
+    try {
+      return Promise.resolve(step());
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+  };
 
   const insertWraps = (vault: Buffer, wraps: StoredWrap[]): void => {
     for (const w of wraps) q.insertWrap.run(vault, w.recipient, w.epoch, b(w.bytes));
@@ -150,21 +161,19 @@ export function openSqliteStore(file: string, probe: StoreProbe = {}): SqliteSto
     },
   );
   const appendMembership = db.transaction(
-    (vaultId: Uint8Array, firstSeq: number, entries: Uint8Array[], wraps: StoredWrap[]): boolean => {
+    (vaultId: Uint8Array, firstSeq: number, entries: Uint8Array[], wraps: StoredWrap[]): void => {
       const vault = b(vaultId);
-      try {
-        entries.forEach((entry, i) => q.insertMember.run(vault, firstSeq + i, b(entry)));
-      } catch (error) {
-        if (error instanceof Error && /UNIQUE|PRIMARY KEY/.test(error.message)) return false;
-        throw error;
-      }
+      // A taken seq throws out of the transaction, which rolls back every entry of the batch (all or nothing).
+      entries.forEach((entry, i) => q.insertMember.run(vault, firstSeq + i, b(entry)));
       insertWraps(vault, wraps);
-      return true;
     },
   );
   const commitEnvelopes = db.transaction(
     (vaultId: Uint8Array, firstRv: number, envelopes: NewEnvelope[], addedBytes: number) => {
       const vault = b(vaultId);
+      // Relay versions are consecutive per vault: a gap would make a client's delta fetch skip envelopes.
+      if (q.vault.get(vault)?.rv !== firstRv - 1)
+        throw new Error('commitEnvelopes: first rv does not follow the vault rv');
       insertEnvelopes(vault, firstRv, envelopes);
       q.bumpVault.run(firstRv + envelopes.length - 1, addedBytes, vault);
     },
@@ -177,6 +186,17 @@ export function openSqliteStore(file: string, probe: StoreProbe = {}): SqliteSto
       q.addUsed.run(bytes.length, vault);
     },
   );
+  const startBlob = db.transaction((vaultId: Uint8Array, blobId: Uint8Array, recordId: Uint8Array, size: number) => {
+    const vault = b(vaultId);
+    const info = q.blob.get(vault, b(blobId));
+    // A complete blob is content-addressed and final: never wipe it. An unfinished upload restarts from 0 and
+    // gives the bytes it had stored back to the quota.
+    if (info?.complete === 1) return;
+    const stored = q.blobBytes.get(vault, b(blobId))?.total ?? 0;
+    q.clearChunks.run(vault, b(blobId));
+    if (stored > 0) q.addUsed.run(-stored, vault);
+    q.startBlob.run(vault, b(blobId), b(recordId), size);
+  });
   const discardBlob = db.transaction((vaultId: Uint8Array, blobId: Uint8Array) => {
     const vault = b(vaultId);
     const info = q.blob.get(vault, b(blobId));
@@ -198,22 +218,29 @@ export function openSqliteStore(file: string, probe: StoreProbe = {}): SqliteSto
       if (db.open) db.close();
       return Promise.resolve();
     },
-    createVault: (vaultId, genesis, wraps, indexSnapshot) => {
-      const created = createVault(vaultId, genesis, wraps, indexSnapshot);
-      committed('createVault');
-      return Promise.resolve(created);
-    },
+    createVault: (vaultId, genesis, wraps, indexSnapshot) =>
+      settle(() => {
+        const created = createVault(vaultId, genesis, wraps, indexSnapshot);
+        committed('createVault');
+        return created;
+      }),
     vault: (vaultId) => {
       const row = q.vault.get(b(vaultId));
       return Promise.resolve(row && { rv: row.rv, usedBytes: row.used_bytes });
     },
     membership: (vaultId, since, limit) =>
       Promise.resolve(q.members.all(b(vaultId), since, limit).map((r) => new Uint8Array(r.entry))),
-    appendMembership: (vaultId, firstSeq, entries, wraps) => {
-      const ok = appendMembership(vaultId, firstSeq, entries, wraps);
-      committed('appendMembership');
-      return Promise.resolve(ok);
-    },
+    appendMembership: (vaultId, firstSeq, entries, wraps) =>
+      settle(() => {
+        try {
+          appendMembership(vaultId, firstSeq, entries, wraps);
+        } catch (error) {
+          if (error instanceof Error && /UNIQUE|PRIMARY KEY/.test(error.message)) return false;
+          throw error;
+        }
+        committed('appendMembership');
+        return true;
+      }),
     wraps: (vaultId, recipient, fromEpoch) =>
       Promise.resolve(q.wraps.all(b(vaultId), recipient, fromEpoch).map((r) => new Uint8Array(r.wrap))),
     recordState: (vaultId, recordId): Promise<RecordState> => {
@@ -225,11 +252,11 @@ export function openSqliteStore(file: string, probe: StoreProbe = {}): SqliteSto
       const row = q.findUpdate.get(b(vaultId), b(recordId), author, seq);
       return Promise.resolve(row && { rv: row.rv, hash: new Uint8Array(row.hash) });
     },
-    commitEnvelopes: (vaultId, firstRv, envelopes, addedBytes) => {
-      commitEnvelopes(vaultId, firstRv, envelopes, addedBytes);
-      committed('commitEnvelopes');
-      return Promise.resolve();
-    },
+    commitEnvelopes: (vaultId, firstRv, envelopes, addedBytes) =>
+      settle(() => {
+        commitEnvelopes(vaultId, firstRv, envelopes, addedBytes);
+        committed('commitEnvelopes');
+      }),
     envelopesSince: (vaultId, sinceRv, recordIds) => {
       let rows = q.since.all(b(vaultId), sinceRv).map(toRow);
       if (recordIds !== undefined) {
@@ -251,22 +278,19 @@ export function openSqliteStore(file: string, probe: StoreProbe = {}): SqliteSto
         },
       );
     },
-    startBlob: (vaultId, blobId, recordId, size) => {
-      db.transaction(() => {
-        q.clearChunks.run(b(vaultId), b(blobId));
-        q.startBlob.run(b(vaultId), b(blobId), b(recordId), size);
-      })();
-      return Promise.resolve();
-    },
-    appendBlobChunk: (vaultId, blobId, offset, bytes, complete) => {
-      appendChunk(vaultId, blobId, offset, bytes, complete);
-      committed('appendBlobChunk');
-      return Promise.resolve();
-    },
-    discardBlob: (vaultId, blobId) => {
-      discardBlob(vaultId, blobId);
-      return Promise.resolve();
-    },
+    startBlob: (vaultId, blobId, recordId, size) =>
+      settle(() => {
+        startBlob(vaultId, blobId, recordId, size);
+      }),
+    appendBlobChunk: (vaultId, blobId, offset, bytes, complete) =>
+      settle(() => {
+        appendChunk(vaultId, blobId, offset, bytes, complete);
+        committed('appendBlobChunk');
+      }),
+    discardBlob: (vaultId, blobId) =>
+      settle(() => {
+        discardBlob(vaultId, blobId);
+      }),
     blobChunks: async function* (vaultId, blobId, offset) {
       // One chunk per query (no open cursor across awaits), so a 100 MB blob never sits whole in memory
       // and other statements can run between chunks.
