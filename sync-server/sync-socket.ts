@@ -186,7 +186,14 @@ export function syncSocketEvents(deps: SocketDeps): WSEvents {
     }
     let rid = 0;
     try {
-      const raw = splitFrame(bytes);
+      let raw;
+      try {
+        raw = splitFrame(bytes);
+      } catch {
+        // Too short for a header, or a rid varint that is overlong: a client error, not a relay failure.
+        sendError('bad_frame', 'frame header does not parse');
+        return;
+      }
       rid = raw.rid;
       currentRid = rid;
       if (raw.version !== PROTOCOL_VERSION) {

@@ -23,7 +23,7 @@ import { bundleRelay, startRelayProcess, type RelayProcess } from './relay-proce
 
 const LONG = process.env.CARNET_LONG === '1';
 const RUNS = LONG ? 200 : 20;
-const PARALLEL = 10;
+const PARALLEL = 4;
 const UPDATES = 1000;
 const RECORDS = 5;
 const WINDOW = 4;
