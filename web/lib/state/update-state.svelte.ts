@@ -15,6 +15,8 @@ class UpdateState {
   needRefresh = $state(false);
   reloading = $state(false);
   #updateServiceWorker: ((reloadPage?: boolean) => Promise<void>) | undefined;
+  // Workbox can report the same waiting worker more than once; "Later" holds until the next page load.
+  #postponed = false;
 
   start(): void {
     if (this.#updateServiceWorker !== undefined) return;
@@ -22,7 +24,7 @@ class UpdateState {
     this.#updateServiceWorker = registerSW({
       immediate: true,
       onNeedRefresh: () => {
-        this.needRefresh = true;
+        if (!this.#postponed) this.needRefresh = true;
       },
       onOfflineReady: () => {
         toasts.show(() => m.offline_ready());
@@ -53,6 +55,7 @@ class UpdateState {
   }
 
   later(): void {
+    this.#postponed = true;
     this.needRefresh = false;
   }
 }
