@@ -80,6 +80,7 @@ export function syncSocketEvents(deps: SocketDeps): WSEvents {
   let socket: WSContext | undefined;
   let authTimer: ReturnType<typeof setTimeout> | undefined;
   let closed = false;
+  let inOrder: Promise<void> = Promise.resolve();
   /** rid of the frame being handled, echoed in the SESSION that answers AUTH or VAULT_CREATE. */
   let currentRid = 0;
 
@@ -312,8 +313,11 @@ export function syncSocketEvents(deps: SocketDeps): WSEvents {
       refusedInRow = 0;
       const data: unknown = event.data;
       if (typeof data === 'string') onText(data);
-      else if (data instanceof ArrayBuffer) void onBinary(new Uint8Array(data));
-      else sendError('bad_frame', 'unsupported message type');
+      else if (data instanceof ArrayBuffer) {
+        // Frames of one connection are handled one after the other, in arrival order (chunks, pushes).
+        const bytes = new Uint8Array(data);
+        inOrder = inOrder.then(() => onBinary(bytes));
+      } else sendError('bad_frame', 'unsupported message type');
     },
     onClose: (_event, ws) => {
       closed = true;

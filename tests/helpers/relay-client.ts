@@ -29,6 +29,8 @@ export class RelayClient {
   #waiters = new Map<number, (reply: Reply) => void>();
   #textWaiter: ((frame: unknown) => void) | undefined;
   #pushWaiters: ((frame: RelayFrame) => void)[] = [];
+  /** Frames without a waiting request that nobody has taken with nextPush() yet. */
+  #unread: RelayFrame[] = [];
 
   private constructor(ws: WebSocket) {
     this.ws = ws;
@@ -49,7 +51,9 @@ export class RelayClient {
       if (raw.rid !== 0 && this.#waiters.has(raw.rid)) this.#take(raw.rid)(frame);
       else {
         this.pushes.push(frame);
-        this.#pushWaiters.shift()?.(frame);
+        const waiter = this.#pushWaiters.shift();
+        if (waiter === undefined) this.#unread.push(frame);
+        else waiter(frame);
       }
     });
   }
@@ -117,7 +121,10 @@ export class RelayClient {
     return frames;
   }
 
+  /** The next frame that answers no pending request (relay pushes, and the later frames of a streamed answer). */
   nextPush(): Promise<RelayFrame> {
+    const ready = this.#unread.shift();
+    if (ready !== undefined) return Promise.resolve(ready);
     return new Promise((resolve) => this.#pushWaiters.push(resolve));
   }
 
