@@ -191,8 +191,10 @@ export function updateEnvelope(
   seq: number,
   yjs = new Uint8Array([1, 2, 3]),
   epoch = log.state.epoch,
+  cited?: { mhead: number; headHash: Uint8Array },
 ): Uint8Array {
-  const head = log.state.head;
+  const head =
+    log.state.head === null ? null : cited === undefined ? log.state.head : { seq: cited.mhead, hash: cited.headHash };
   const key = log.keys.get(author);
   const secret = log.epochSecrets[epoch];
   if (head === null || key === undefined || secret === undefined) throw new Error('no head, key or epoch secret');

@@ -1,41 +1,61 @@
-import { describe, expect, it } from 'vitest';
-import { createAddressLimiter } from '#sync-server/limits/address-limiter';
-import { createTokenBucket } from '#sync-server/limits/token-bucket';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startTestRelay, type TestRelay } from '#tests/helpers/relay';
+import { helloFrame, openTestSocket } from '#tests/helpers/ws-client';
 
-function manualClock(start = 0): { now: () => number; advance: (ms: number) => void } {
-  let t = start;
-  return { now: () => t, advance: (ms) => (t += ms) };
-}
+const HELLO = helloFrame();
 
-describe('token bucket', () => {
-  it('allows a burst, refuses beyond it, and refills with time', () => {
-    const clock = manualClock();
-    const sut = createTokenBucket({ perSecond: 10, burst: 5, clock });
-    expect(Array.from({ length: 6 }, () => sut.take())).toEqual([true, true, true, true, true, false]);
-    clock.advance(100); // one token back
-    expect(sut.take()).toBe(true);
-    expect(sut.take()).toBe(false);
-    clock.advance(10_000); // never more than the burst
-    expect(Array.from({ length: 6 }, () => sut.take()).filter(Boolean)).toHaveLength(5);
-  });
-});
-
-describe('address limiter', () => {
-  it('admits N connections per address per minute, then refuses until the next minute', () => {
-    const clock = manualClock(60_000);
-    const sut = createAddressLimiter({ perMinute: 3, clock });
-    expect([1, 2, 3, 4].map(() => sut.admit('10.0.0.1'))).toEqual([true, true, true, false]);
-    expect(sut.admit('10.0.0.2')).toBe(true);
-    clock.advance(60_000);
-    expect(sut.admit('10.0.0.1')).toBe(true);
+describe('relay abuse limits over a real socket', () => {
+  let sut: TestRelay | undefined;
+  afterEach(async () => {
+    await sut?.stop();
+    sut = undefined;
   });
 
-  it('keeps its table bounded under a flood of distinct addresses', () => {
-    const clock = manualClock();
-    const sut = createAddressLimiter({ perMinute: 2, clock, maxTracked: 100 });
-    let admitted = 0;
-    for (let i = 0; i < 10_000; i++) if (sut.admit(`10.1.${i >> 8}.${i & 255}`)) admitted++;
-    expect(sut.size()).toBeLessThanOrEqual(101);
-    expect(admitted).toBeLessThanOrEqual(100 + 2);
+  it('closes an oversized frame with 1009', async () => {
+    sut = await startTestRelay({ limits: { maxFrameBytes: 64 * 1024 } });
+    const socket = await openTestSocket(sut.wsUrl);
+    socket.ws.send(new Uint8Array(64 * 1024 + 1));
+    expect((await socket.closed).code).toBe(1009);
+    // A frame exactly at the limit is read (and answered), not closed.
+    const ok = await openTestSocket(sut.wsUrl);
+    expect(await ok.request(new Uint8Array(64 * 1024))).toMatchObject({ type: 'error', code: 'handshake_required' });
+    ok.ws.close();
+  });
+
+  it('answers each rate limit with its code', async () => {
+    let now = 1_000_000;
+    sut = await startTestRelay({ clock: { now: () => now }, limits: { messagesPerSecond: 5, messageBurst: 5 } });
+    const socket = await openTestSocket(sut.wsUrl);
+    const replies = [];
+    for (let i = 0; i < 7; i++) replies.push(await socket.request(HELLO));
+    expect(replies.map((r) => (r as { code?: string }).code ?? (r as { type: string }).type)).toEqual([
+      'welcome',
+      'welcome',
+      'welcome',
+      'welcome',
+      'welcome',
+      'rate_limited',
+      'rate_limited',
+    ]);
+    now += 1000;
+    expect(await socket.request(HELLO)).toMatchObject({ type: 'welcome' });
+    socket.ws.close();
+  });
+
+  it('closes a connection that keeps flooding after being told to slow down (1008)', async () => {
+    sut = await startTestRelay({ clock: { now: () => 0 }, limits: { messagesPerSecond: 1, messageBurst: 1 } });
+    const socket = await openTestSocket(sut.wsUrl);
+    for (let i = 0; i < 100; i++) socket.ws.send(HELLO);
+    expect((await socket.closed).code).toBe(1008);
+  });
+
+  it('refuses connections over the per-address rate with too_many_connections (1008)', async () => {
+    sut = await startTestRelay({ clock: { now: () => 0 }, limits: { connectionsPerMinute: 3 } });
+    const open = await Promise.all([1, 2, 3].map(() => openTestSocket(sut?.wsUrl ?? '')));
+    const extra = await openTestSocket(sut.wsUrl);
+    expect(await extra.next()).toMatchObject({ type: 'error', code: 'too_many_connections' });
+    expect((await extra.closed).code).toBe(1008);
+    for (const socket of open) expect(await socket.request(HELLO)).toMatchObject({ type: 'welcome' });
+    for (const socket of open) socket.ws.close();
   });
 });

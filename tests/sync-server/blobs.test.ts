@@ -83,7 +83,7 @@ describe('relay blobs (PROTOCOL.md §9, §12.2)', () => {
     // Each chunk is its own fsync'd transaction (synchronous=FULL): slow on a loaded machine, hence the timeout.
   }, 120_000);
 
-  it('refuses bytes that do not hash to the blob id (blob_hash_mismatch) and keeps nothing', async () => {
+  it('refuses a blob whose hash does not match', async () => {
     const b = blob(1000);
     const forged = { bytes: b.bytes, id: hashWithDomain('carnet/v1/blob-id', concat(domain('x'), b.bytes)) };
     expect(code(await upload(a, forged))).toBe('blob_hash_mismatch');
@@ -124,7 +124,7 @@ describe('relay blobs (PROTOCOL.md §9, §12.2)', () => {
     await small.stop();
   });
 
-  it('serves a blob only to members (an unauthenticated socket gets not_authenticated)', async () => {
+  it('only members and grantees of the record may fetch a blob', async () => {
     const b = blob(100);
     await upload(a, b);
     const anonymous = await RelayClient.connect(relay.wsUrl, log.relay.sigPk, origin);
