@@ -10,7 +10,6 @@ import {
   createVault,
   localOrigin,
   RelayClient,
-  snapshotEnvelope,
   updateEnvelope,
   type Reply,
 } from '#tests/helpers/relay-client';
