@@ -10,10 +10,16 @@ function documentedCodes(): { number: number; name: string; close: number | unde
   expect(start).toBeGreaterThan(0);
   const rows = [];
   for (const line of doc.slice(start, end).split('\n')) {
-    const match = /^\| (\d{3}) \| `([a-z_]+)` \| .* \| ([^|]+) \|$/.exec(line.trim());
-    if (match === null) continue;
-    const close = /^(\d{4})/.exec(match[3]?.trim() ?? '');
-    rows.push({ number: Number(match[1]), name: match[2] ?? '', close: close ? Number(close[1]) : undefined });
+    // Table rows, however Prettier pads them: | number | `name` | meaning | close |
+    const cells = line.split('|').map((cell) => cell.trim());
+    const [, number, name, , close] = cells;
+    if (number === undefined || !/^\d{3}$/.test(number)) continue;
+    const closeCode = /^(\d{4})/.exec(close ?? '');
+    rows.push({
+      number: Number(number),
+      name: (name ?? '').replace(/`/g, ''),
+      close: closeCode ? Number(closeCode[1]) : undefined,
+    });
   }
   return rows;
 }

@@ -189,7 +189,9 @@ export async function checkNoSequenceGap(faults: RelayFaults = {}): Promise<Chec
     const one = await a.request({ type: 'PUSH', recordId: record, updates: [updateEnvelope(log, 2, record, 1)] });
     const gap = await a.request({ type: 'PUSH', recordId: record, updates: [updateEnvelope(log, 2, record, 3)] });
     const frames = await a.sync(0, false);
-    const stored = frames.flatMap((f) => (f.type === 'RECORDS' ? f.groups : [])).filter((g) => g.recordId[0] === 5);
+    const stored = frames
+      .flatMap((f) => (f.type === 'RECORDS' ? f.groups : []))
+      .filter((g) => Buffer.from(g.recordId).equals(Buffer.from(record)));
     const envelopes = stored.reduce((n, g) => n + g.envelopes.length, 0);
     a.close();
     const refused = gap.type === 'error' && gap.code === 'bad_sequence' && gap.expected === 2;

@@ -52,7 +52,9 @@ describe('snapshots on the relay (PROTOCOL.md §13.3)', () => {
     });
     await a.request({ type: 'PUSH', recordId: RECORD, updates: [updateEnvelope(log, 2, RECORD, 4)] });
     const frames = await a.sync(0, false);
-    const group = frames.flatMap((f) => (f.type === 'RECORDS' ? f.groups : [])).find((g) => g.recordId[0] === 7);
+    const group = frames
+      .flatMap((f) => (f.type === 'RECORDS' ? f.groups : []))
+      .find((g) => Buffer.from(g.recordId).equals(Buffer.from(RECORD)));
     expect(group?.envelopes.length).toBe(2); // the snapshot and the one update after it, not the three it covers
   });
 
