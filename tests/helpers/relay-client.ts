@@ -7,6 +7,7 @@ import { sealSnapshot, sealUpdate } from '#crypto/envelope';
 import { indexKey, recordKey } from '#crypto/record-keys';
 import {
   CLIENT_FRAME,
+  keyringRecipients,
   decodeRelayPayload,
   encodeClientPayload,
   joinFrame,
@@ -233,5 +234,24 @@ export function snapshotEnvelope(
       authorSk: key.sigSk,
       headHash: head.hash,
     },
+  );
+}
+
+/** Wraps of the current epoch for every keyring recipient, as a rotating append must carry (§12.2). */
+export function rotationWraps(log: MembershipLogBuilder, author: number): Uint8Array[] {
+  const head = log.state.head;
+  const authorKey = log.keys.get(author);
+  if (head === null || authorKey === undefined) throw new Error('no head');
+  return keyringRecipients(log.state).map((recipient) =>
+    sealKeyringWrap(
+      { epoch: log.state.epoch, recipient, author, mhead: head.seq },
+      log.epochSecrets.slice(0, log.state.epoch + 1),
+      {
+        vaultId: log.vaultId,
+        headHash: head.hash,
+        recipientBoxPk: log.keys.get(recipient)?.boxPk ?? new Uint8Array(32),
+        authorSk: authorKey.sigSk,
+      },
+    ),
   );
 }

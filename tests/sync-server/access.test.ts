@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ready } from '#crypto';
-import { sealKeyringWrap } from '#crypto/keyring-wrap';
-import { entryHash, keyringRecipients, NOTICE, type RelayFrame } from '#protocol';
+import { entryHash, NOTICE, type RelayFrame } from '#protocol';
 import { checkBroadcastRechecksRights } from './relay-checks.ts';
 import { MembershipLogBuilder } from '#tests/helpers/membership-log-builder';
 import { startTestRelay, type TestRelay } from '#tests/helpers/relay';
@@ -12,29 +11,11 @@ import {
   RelayClient,
   updateEnvelope,
   type Reply,
+  rotationWraps,
 } from '#tests/helpers/relay-client';
 
 await ready();
 const RECORD = new Uint8Array(16).fill(7);
-
-/** Wraps of the current epoch for every keyring recipient, as a rotating append must carry (§12.2). */
-function rotationWraps(log: MembershipLogBuilder, author: number): Uint8Array[] {
-  const head = log.state.head;
-  const authorKey = log.keys.get(author);
-  if (head === null || authorKey === undefined) throw new Error('no head');
-  return keyringRecipients(log.state).map((recipient) =>
-    sealKeyringWrap(
-      { epoch: log.state.epoch, recipient, author, mhead: head.seq },
-      log.epochSecrets.slice(0, log.state.epoch + 1),
-      {
-        vaultId: log.vaultId,
-        headHash: head.hash,
-        recipientBoxPk: log.keys.get(recipient)?.boxPk ?? new Uint8Array(32),
-        authorSk: authorKey.sigSk,
-      },
-    ),
-  );
-}
 
 const code = (reply: Reply): string => (reply.type === 'error' ? reply.code : reply.type);
 

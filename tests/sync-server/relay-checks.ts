@@ -4,8 +4,7 @@
 // { ok, detail } so both callers can assert on the outcome.
 import { spawn } from 'node:child_process';
 import { ready } from '#crypto';
-import { keyringRecipients, type RelayFrame } from '#protocol';
-import { sealKeyringWrap } from '#crypto/keyring-wrap';
+import type { RelayFrame } from '#protocol';
 import type { HubSession, VaultHandle } from '#sync-server/hub/vault-hub';
 import { createVaultLock } from '#sync-server/hub/vault-lock';
 import { fanOut } from '#sync-server/session/record-access';
@@ -19,6 +18,7 @@ import {
   RelayClient,
   updateEnvelope,
   type Reply,
+  rotationWraps,
 } from '#tests/helpers/relay-client';
 
 export interface CheckResult {
@@ -94,25 +94,6 @@ export async function checkAckAfterCommit(faults: RelayFaults = {}, pushes = 3, 
   } finally {
     await relay.stop();
   }
-}
-
-/** Wraps of the current epoch for every keyring recipient, as a rotating append must carry (§12.2). */
-function rotationWraps(log: MembershipLogBuilder, author: number): Uint8Array[] {
-  const head = log.state.head;
-  const authorKey = log.keys.get(author);
-  if (head === null || authorKey === undefined) throw new Error('no head');
-  return keyringRecipients(log.state).map((recipient) =>
-    sealKeyringWrap(
-      { epoch: log.state.epoch, recipient, author, mhead: head.seq },
-      log.epochSecrets.slice(0, log.state.epoch + 1),
-      {
-        vaultId: log.vaultId,
-        headHash: head.hash,
-        recipientBoxPk: log.keys.get(recipient)?.boxPk ?? new Uint8Array(32),
-        authorSk: authorKey.sigSk,
-      },
-    ),
-  );
 }
 
 const settle = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
