@@ -37,8 +37,6 @@ import type { HubSession, VaultHub } from './hub/vault-hub.ts';
 const MAX_TEXT_FRAME = 4096;
 /** Refusals in a row after which a flooding connection is closed (1008) instead of answered again. */
 const MAX_RATE_REFUSALS = 50;
-/** Time to authenticate after connecting (§12.3). */
-const AUTH_TIMEOUT_MS = 10_000;
 
 export interface SocketRegistry {
   add(ws: WSContext): void;
@@ -296,8 +294,8 @@ export function syncSocketEvents(deps: SocketDeps): WSEvents {
       }
       deps.sockets.add(ws);
       authTimer = setTimeout(() => {
-        if (ctx.auth === undefined) sendError('auth_timeout', 'authenticate within 10 seconds');
-      }, AUTH_TIMEOUT_MS);
+        if (ctx.auth === undefined) sendError('auth_timeout', 'authenticate sooner after connecting');
+      }, deps.limits.authTimeoutMs);
       authTimer.unref();
     },
     onMessage: (event, ws) => {

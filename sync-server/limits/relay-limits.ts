@@ -11,6 +11,8 @@ export interface RelayLimits {
   maxBufferedBytes: number;
   /** Stored bytes per vault (envelopes and blobs). */
   vaultQuotaBytes: number;
+  /** Time a new connection has to authenticate before it is closed (auth_timeout, 1008). */
+  authTimeoutMs: number;
 }
 
 export const DEFAULT_LIMITS: RelayLimits = {
@@ -20,6 +22,7 @@ export const DEFAULT_LIMITS: RelayLimits = {
   connectionsPerMinute: 120,
   maxBufferedBytes: 8 * 1024 * 1024,
   vaultQuotaBytes: 2 * 1024 * 1024 * 1024,
+  authTimeoutMs: 10_000,
 };
 
 /** Environment variable of each limit. */
@@ -30,4 +33,5 @@ export const LIMIT_ENV: Record<keyof RelayLimits, string> = {
   connectionsPerMinute: 'CONNECTIONS_PER_MINUTE',
   maxBufferedBytes: 'MAX_BUFFERED_BYTES',
   vaultQuotaBytes: 'VAULT_QUOTA_BYTES',
+  authTimeoutMs: 'AUTH_TIMEOUT_MS',
 };

@@ -1,4 +1,9 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
+import { bundleRelay, startRelayProcess } from './relay-process-harness.ts';
 import { startTestRelay, type TestRelay } from '#tests/helpers/relay';
 import { helloFrame, openTestSocket } from '#tests/helpers/ws-client';
 
@@ -58,4 +63,50 @@ describe('relay abuse limits over a real socket', () => {
     for (const socket of open) expect(await socket.request(HELLO)).toMatchObject({ type: 'welcome' });
     for (const socket of open) socket.ws.close();
   });
+});
+
+describe('relay memory under idle connections (security.md case 17)', () => {
+  it('bounds memory with 10,000 idle sockets', async () => {
+    const COUNT = 10_000;
+    const bundle = await bundleRelay();
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'carnet-idle-'));
+    // Idle means connected and welcomed but silent: the auth timeout is stretched so they stay for the measure.
+    const relay = await startRelayProcess(bundle, dataDir, {
+      CONNECTIONS_PER_MINUTE: '100000',
+      AUTH_TIMEOUT_MS: '600000',
+    });
+    const rss = (): number =>
+      Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${relay.child.pid ?? 0}/status`, 'utf8'))?.[1] ?? 0) *
+      1024;
+    const sockets: WebSocket[] = [];
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      const before = rss();
+      for (let i = 0; i < COUNT; i += 250) {
+        const batch = Array.from(
+          { length: Math.min(250, COUNT - i) },
+          () => new WebSocket(`ws://127.0.0.1:${relay.port}/sync`),
+        );
+        await Promise.all(
+          batch.map((ws) => new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject))),
+        );
+        sockets.push(...batch);
+      }
+      await new Promise((r) => setTimeout(r, 1000));
+      const after = rss();
+      const perSocket = (after - before) / COUNT;
+      console.log(
+        `10,000 idle sockets: relay RSS ${(before / 2 ** 20).toFixed(0)} MiB -> ${(after / 2 ** 20).toFixed(0)} MiB, ${(perSocket / 1024).toFixed(1)} KiB per socket`,
+      );
+      expect(sockets.every((ws) => ws.readyState === WebSocket.OPEN)).toBe(true);
+      // Bound: 64 KiB per idle socket (measured ~26 KiB), under 1 GiB in all; and the relay still serves.
+      expect(perSocket).toBeLessThan(64 * 1024);
+      expect(after).toBeLessThan(2 ** 30);
+      expect((await fetch(`http://127.0.0.1:${relay.port}/healthz`)).status).toBe(200);
+    } finally {
+      for (const ws of sockets) ws.terminate();
+      relay.child.kill('SIGKILL');
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 180_000);
 });
