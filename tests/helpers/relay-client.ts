@@ -71,11 +71,12 @@ export class RelayClient {
     await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
     const client = new RelayClient(ws);
     const nonce = sodium().randombytes_buf(32);
-    const welcome = (await client.text({
-      type: 'hello',
-      versions: [1],
-      nonce: Buffer.from(nonce).toString('base64url'),
-    })) as {
+    // A relay that dies between `open` and `welcome` must fail the connect, not leave it waiting forever.
+    const hello = client.text({ type: 'hello', versions: [1], nonce: Buffer.from(nonce).toString('base64url') });
+    const lost = client.closed.then(({ code }) => {
+      throw new Error(`connection closed (${code}) before welcome`);
+    });
+    const welcome = (await Promise.race([hello, lost])) as {
       challenge: string;
       time: number;
       sig: string;
