@@ -212,8 +212,8 @@ function chunkAd(context: AttachmentContext): { bytes: Uint8Array; setIndex(i: n
   };
 }
 
-/** Incremental `H(D("carnet/v1/blob-id") ‖ blob)`. */
-class BlobHasher {
+/** Incremental `H(D("carnet/v1/blob-id") ‖ blob)`: the blob id while streaming, here and on the relay. */
+export class BlobHasher {
   readonly #state = sodium().crypto_generichash_init(null, 32);
 
   constructor() {

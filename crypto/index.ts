@@ -159,6 +159,7 @@ export {
   encryptAttachment,
   type AttachmentContext,
   type EncryptedAttachment,
+  BlobHasher,
 } from './attachment-stream.ts';
 export {
   createLinkSecret,

@@ -1,4 +1,4 @@
-import { domain, equal, sodium, toHex } from '#crypto';
+import { BlobHasher, equal, toHex } from '#crypto';
 import type { ClientFrame } from '#protocol';
 import { mayRead, mayWrite } from './record-access.ts';
 import { relayFrame } from './relay-frame.ts';
@@ -9,10 +9,7 @@ import type { SessionContext } from './session-context.ts';
 export const MAX_BLOB_BYTES = 101 * 1024 * 1024;
 
 /** Uploads in progress on one connection: the running `H(D("carnet/v1/blob-id") ‖ blob)` of each. */
-export type BlobUploads = Map<
-  string,
-  { state: ReturnType<ReturnType<typeof sodium>['crypto_generichash_init']>; received: number }
->;
+export type BlobUploads = Map<string, { hasher: BlobHasher; received: number }>;
 
 function authenticated(ctx: SessionContext): NonNullable<SessionContext['auth']> {
   if (ctx.auth === undefined) refuse('not_authenticated', 'authenticate first');
@@ -38,9 +35,7 @@ export async function handleBlobPut(
   }
   if (vault.usedBytes + size > ctx.limits.vaultQuotaBytes) refuse('quota_exceeded', 'vault quota reached');
   await ctx.store.startBlob(vault.vaultId, frame.blobId, frame.recordId, size);
-  const state = sodium().crypto_generichash_init(null, 32);
-  sodium().crypto_generichash_update(state, domain('carnet/v1/blob-id'));
-  uploads.set(toHex(frame.blobId), { state, received: 0 });
+  uploads.set(toHex(frame.blobId), { hasher: new BlobHasher(), received: 0 });
   ctx.sendFrame(relayFrame(rid, { type: 'ACK', value: 0 }));
 }
 
@@ -60,12 +55,12 @@ export async function handleBlobChunk(
   const offset = Number(frame.offset);
   if (offset !== upload.received) refuse('bad_frame', 'chunks must arrive in order', { expected: upload.received });
   if (offset + frame.bytes.length > info.size) refuse('too_large', 'chunk beyond the announced size');
-  sodium().crypto_generichash_update(upload.state, frame.bytes);
+  upload.hasher.update(frame.bytes);
   upload.received += frame.bytes.length;
   const complete = upload.received === info.size;
   if (complete) {
     uploads.delete(key);
-    if (!equal(sodium().crypto_generichash_final(upload.state, 32), frame.blobId)) {
+    if (!equal(upload.hasher.digest(), frame.blobId)) {
       await ctx.store.discardBlob(vault.vaultId, frame.blobId);
       refuse('blob_hash_mismatch', 'uploaded bytes do not hash to the blob id');
     }
