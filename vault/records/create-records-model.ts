@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import type * as Y from 'yjs';
-import { writeTombstone } from './index-doc.ts';
+import { readRoot, writeRoot, writeTombstone } from './index-doc.ts';
 import {
   AttachmentInput,
   ObservationInput,
@@ -16,6 +16,7 @@ import { nowSeconds, randomClientId, randomId, type Clock, type Random } from '.
 import { readRecordDoc } from './record-doc.ts';
 import {
   AuthorIndex,
+  Id,
   type AttachmentMeta,
   type IndexEntry,
   type Observation,
@@ -139,6 +140,9 @@ export function createRecordsModel(options: RecordsModelOptions) {
       const fields = parseInput(RecordInput, input, 'record');
       let id = randomId(random);
       while (state.records.has(id) || state.entries.has(id) || state.tombstones.has(id)) id = randomId(random);
+      // R_r first: the store derives the record key from it when it seals the record's first update.
+      const root = random.bytes(32);
+      state.index.transact(() => writeRoot(state.index, id, root), LOCAL);
       const doc = state.newRecord(id, randomClientId(random));
       doc.transact(() => {
         const now = stamp();
@@ -254,13 +258,41 @@ export function createRecordsModel(options: RecordsModelOptions) {
       edit(id, (doc, now) => write.deleteObservation(doc, write.findObservation(doc, observationId), now));
     },
 
-    /** Adds attachment metadata; `key` (the file key A_f) is stored in the document but never returned. */
-    addAttachmentMeta(id: string, input: AttachmentInput, secret?: { key?: Uint8Array }): AttachmentMeta {
+    /** The record root R_r (32 bytes) from the index, or undefined when the index holds none for `id`. */
+    recordRoot(id: string): Uint8Array | undefined {
+      alive();
+      return readRoot(state.index, id);
+    },
+
+    /** A new attachment id, drawn before the file is encrypted (the blob's chunks are bound to it, §9). */
+    newFileId(): string {
+      return randomId(random);
+    },
+
+    /** The file key A_f of an attachment, or undefined when the record holds none for it. */
+    attachmentKey(id: string, fileId: string): Uint8Array | undefined {
+      const item = write.attachmentMap(liveDoc(id), fileId);
+      const key = item?.get('key');
+      return key instanceof Uint8Array && key.length === 32 ? key : undefined;
+    },
+
+    /**
+     * Adds attachment metadata; `key` (the file key A_f) is stored in the document but never returned. Pass the
+     * `fileId` the blob was encrypted for (from `newFileId`); otherwise a fresh one is drawn.
+     */
+    addAttachmentMeta(
+      id: string,
+      input: AttachmentInput,
+      secret?: { key?: Uint8Array; fileId?: string },
+    ): AttachmentMeta {
       const parsed = parseInput(AttachmentInput, input, 'attachment');
       if (get(id).attachments.length >= LIMITS.attachments) {
         throw new VaultError('limit_exceeded', `a record holds at most ${LIMITS.attachments} attachments`);
       }
-      const fileId = randomId(random);
+      const fileId = secret?.fileId === undefined ? randomId(random) : parseInput(Id, secret.fileId, 'file id');
+      if (get(id).attachments.some((item) => item.fileId === fileId)) {
+        throw new VaultError('invalid_input', `attachment ${fileId} already exists`);
+      }
       const record = edit(id, (doc, now) => write.writeNewAttachment(doc, fileId, parsed, secret?.key, now));
       const found = record.attachments.find((item) => item.fileId === fileId);
       if (found === undefined) throw new VaultError('invalid_doc', `attachment ${fileId} was not stored`);

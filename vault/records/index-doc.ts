@@ -28,11 +28,29 @@ export function indexTombstones(doc: Y.Doc): Y.Map<unknown> {
   return doc.getMap('deleted');
 }
 
+/** `roots` Y.Map: record id -> R_r (32 bytes, §4, §7.7). Write-once; deleting the record removes it (§17.2). */
+export function indexRoots(doc: Y.Doc): Y.Map<unknown> {
+  return doc.getMap('roots');
+}
+
+/** R_r of a record, or undefined when missing or malformed (a malformed root makes the record unreadable). */
+export function readRoot(doc: Y.Doc, id: string): Uint8Array | undefined {
+  const value = indexRoots(doc).get(id);
+  return value instanceof Uint8Array && value.length === 32 ? value : undefined;
+}
+
+/** Sets R_r once: a record keeps the root it was created with, whatever a later writer sends. */
+export function writeRoot(doc: Y.Doc, id: string, root: Uint8Array): void {
+  const roots = indexRoots(doc);
+  if (!roots.has(id)) roots.set(id, root);
+}
+
 export function newIndexDoc(clientId: number): Y.Doc {
   const doc = new Y.Doc({ gc: true, guid: 'carnet-index' });
   doc.clientID = clientId;
   indexRecords(doc);
   indexTombstones(doc);
+  indexRoots(doc);
   return doc;
 }
 
@@ -96,6 +114,8 @@ export function writeTombstone(doc: Y.Doc, id: string, stamp: Stamp): void {
   if (!tombstones.has(id)) tombstones.set(id, { by: stamp.by, at: stamp.at });
   const records = indexRecords(doc);
   if (records.has(id)) records.delete(id);
+  const roots = indexRoots(doc);
+  if (roots.has(id)) roots.delete(id);
 }
 
 const sameStamp = (a: Stamp, b: Stamp) => a.by === b.by && a.at === b.at;

@@ -205,6 +205,12 @@ export function writeNewAttachment(
   touch(doc, ['attachments'], stamp);
 }
 
+/** The Y.Map of one attachment, or undefined. */
+export function attachmentMap(doc: Y.Doc, fileId: string): Y.Map<unknown> | undefined {
+  const item = recordRoots(doc).attachments.get(fileId);
+  return item instanceof Y.Map ? (item as Y.Map<unknown>) : undefined;
+}
+
 export function deleteAttachment(doc: Y.Doc, fileId: string, stamp: Stamp): boolean {
   const { attachments } = recordRoots(doc);
   if (!attachments.has(fileId)) return false;

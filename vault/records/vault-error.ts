@@ -19,6 +19,28 @@ export const VAULT_ERROR_CODES = [
   'limit_exceeded',
   /** The model was destroyed (the vault locked); it holds no data any more. */
   'model_destroyed',
+  /** A file over the attachment limit (100 MB). Nothing is stored. */
+  'attachment_too_large',
+  /** A file whose content is not one of the allowed types (PDF, PNG, JPEG, WebP, GIF, SVG, plain text). */
+  'attachment_type_not_allowed',
+  /** A file that claims an allowed type but cannot be decoded (a truncated PDF, a broken image). */
+  'attachment_corrupt',
+  /** An attachment whose stored chunks are missing or fail to decrypt. */
+  'attachment_unreadable',
+  /** The passphrase does not open this vault. Nothing changed. */
+  'bad_passphrase',
+  /** The recovery key is malformed or not this vault's. Nothing changed. */
+  'bad_recovery_key',
+  /** No vault with this id on this device, or its keystore row is unreadable. */
+  'vault_not_found',
+  /** A row read back from IndexedDB failed to verify or decrypt; it was reported and not applied. */
+  'tampered_row',
+  /** The browser refused to store more (quota). */
+  'quota_exceeded',
+  /** The passphrase is too weak to protect a health record. */
+  'weak_passphrase',
+  /** The relay descriptor given at creation is malformed. */
+  'invalid_relay',
 ] as const;
 
 export type VaultErrorCode = (typeof VAULT_ERROR_CODES)[number];
