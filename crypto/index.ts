@@ -124,11 +124,14 @@ export {
   KDF_FLOOR,
   KDF_LADDER,
   type KdfParams,
+  passphraseBytes,
 } from './kdf-params.ts';
 export { decodeKeystoreBody, encodeKeystoreBody, type KeystoreBody } from './keystore-body.ts';
 export {
   changeKeystorePassphrase,
+  changeKeystorePassphraseWithKek,
   createKeystore,
+  createKeystoreWithKek,
   resealKeystoreRecovery,
   rewriteKeystoreBody,
   unlockKeystore,

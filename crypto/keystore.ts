@@ -61,20 +61,34 @@ function passPart(vaultId: Uint8Array, dsk: Uint8Array, passphrase: string, para
   const salt = rng(16);
   const kek = deriveKek(passphrase, salt, params);
   try {
-    const head = concat(
-      Uint8Array.of(VERSION, TYPE.keystore),
-      vaultId,
-      Uint8Array.of(ARGON2ID13),
-      u32be(params.opslimit),
-      u32be(params.memlimit),
-      salt,
-    );
-    const nonce = rng(24);
-    const wrapped = aeadEncrypt(kek, nonce, dsk, adWithDomain('carnet/v1/ad/keystore-pass', head));
-    return concat(head.subarray(PASS_START), kc(kek), nonce, wrapped);
+    return passPartWithKek(vaultId, dsk, kek, salt, params, rng);
   } finally {
     wipe(kek);
   }
+}
+
+/** The same bytes from a KEK derived elsewhere (a Worker), with the salt and parameters it was derived with. */
+function passPartWithKek(
+  vaultId: Uint8Array,
+  dsk: Uint8Array,
+  kek: Uint8Array,
+  salt: Uint8Array,
+  params: KdfParams,
+  rng: Rng,
+): Uint8Array {
+  checkKdfParams(params);
+  if (salt.length !== 16 || kek.length !== 32) throw new CryptoError('bad_argument', 'salt or KEK of the wrong size');
+  const head = concat(
+    Uint8Array.of(VERSION, TYPE.keystore),
+    vaultId,
+    Uint8Array.of(ARGON2ID13),
+    u32be(params.opslimit),
+    u32be(params.memlimit),
+    salt,
+  );
+  const nonce = rng(24);
+  const wrapped = aeadEncrypt(kek, nonce, dsk, adWithDomain('carnet/v1/ad/keystore-pass', head));
+  return concat(head.subarray(PASS_START), kc(kek), nonce, wrapped);
 }
 
 function recoveryPart(vaultId: Uint8Array, dsk: Uint8Array, recoveryBoxPk: Uint8Array, rng: Rng): Uint8Array {
@@ -247,4 +261,48 @@ export function rewriteKeystoreBody(
 ): Uint8Array {
   const parts = parseKeystore(bytes);
   return concat(bytes.subarray(0, BODY_START), bodyPart(parts.vaultId, dsk, body, rng));
+}
+
+/**
+ * {@link createKeystore} for a KEK derived elsewhere (the app runs Argon2id in a Worker so the page stays
+ * responsive): `kek = deriveKek(passphrase, salt, params)` with a fresh 16-byte salt.
+ */
+export function createKeystoreWithKek(input: {
+  vaultId: Uint8Array;
+  kek: Uint8Array;
+  salt: Uint8Array;
+  params: KdfParams;
+  recoveryBoxPk: Uint8Array;
+  body: KeystoreBody;
+  rng?: Rng;
+}): { bytes: Uint8Array; dsk: Uint8Array } {
+  const rng = input.rng ?? systemRng;
+  const dsk = rng(32);
+  try {
+    const bytes = concat(
+      Uint8Array.of(VERSION, TYPE.keystore),
+      input.vaultId,
+      passPartWithKek(input.vaultId, dsk, input.kek, input.salt, input.params, rng),
+      recoveryPart(input.vaultId, dsk, input.recoveryBoxPk, rng),
+      bodyPart(input.vaultId, dsk, input.body, rng),
+    );
+    return { bytes, dsk };
+  } catch (e) {
+    wipe(dsk);
+    throw e;
+  }
+}
+
+/** {@link changeKeystorePassphrase} for a KEK derived elsewhere with `salt` and `params`. */
+export function changeKeystorePassphraseWithKek(
+  bytes: Uint8Array,
+  dsk: Uint8Array,
+  kek: Uint8Array,
+  salt: Uint8Array,
+  params: KdfParams,
+  rng: Rng = systemRng,
+): Uint8Array {
+  const parts = parseKeystore(bytes);
+  const pass = passPartWithKek(parts.vaultId, dsk, kek, salt, params, rng);
+  return concat(bytes.subarray(0, PASS_START), pass, bytes.subarray(RECOVERY_START));
 }

@@ -54,3 +54,21 @@ export { RecordFilter, type TimelineMonth } from './records/timeline.ts';
 export { VaultError, VAULT_ERROR_CODES, isVaultError, type VaultErrorCode } from './records/vault-error.ts';
 export { LIMITS } from './records/limits.ts';
 export { systemClock, systemRandom, type Clock, type Random } from './records/ports.ts';
+export { createVaultAccess, inThreadKdf, type VaultAccessOptions } from './create-vault-access.ts';
+export type {
+  AttachmentInputFile,
+  KdfPort,
+  Progress,
+  ProgressListener,
+  RecoveryKit,
+  RelayDescriptor,
+  SaveState,
+  StorageInfo,
+  StoreProblem,
+  UnlockSecret,
+  Vault,
+  VaultAccess,
+  VaultAttachments,
+  VaultSettings,
+  VaultSummary,
+} from './vault-api.ts';

@@ -127,3 +127,33 @@ export interface Vault {
   /** Called once when the vault locks (here, from another tab, or after the idle time). */
   onLocked(listener: (reason: 'user' | 'idle' | 'other_tab') => void): () => void;
 }
+
+/** Unlock secrets: the passphrase, or the recovery key as printed on the kit (spaces and dashes ignored). */
+export type UnlockSecret = { readonly passphrase: string } | { readonly recoveryKey: string };
+
+/**
+ * Derives the key-encryption key with Argon2id (docs/PROTOCOL.md §18.2). The app passes one that runs in a
+ * Worker so the page stays responsive; the default runs in the calling thread.
+ */
+export type KdfPort = (
+  passphrase: string,
+  salt: Uint8Array,
+  params: { readonly opslimit: number; readonly memlimit: number },
+) => Promise<Uint8Array>;
+
+/** Entry point: the vaults of this browser, creating one, unlocking one. */
+export interface VaultAccess {
+  list(): Promise<VaultSummary[]>;
+  /**
+   * Creates a vault: keys, the genesis membership entry naming this device and the recovery principal, the
+   * keystore sealed under the passphrase, an empty index. Returns the open vault and the recovery kit to show
+   * once (it is not stored anywhere).
+   */
+  create(input: {
+    passphrase: string;
+    relay: RelayDescriptor;
+    onProgress?: ProgressListener;
+  }): Promise<{ vault: Vault; recoveryKit: RecoveryKit }>;
+  /** Throws VaultError `bad_passphrase`, `bad_recovery_key` or `vault_not_found`; nothing changes then. */
+  unlock(id: string, secret: UnlockSecret, onProgress?: ProgressListener): Promise<Vault>;
+}

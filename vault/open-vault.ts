@@ -1,0 +1,188 @@
+// Assembles an unlocked vault: the records model, the encrypted store behind it, attachments, settings, the
+// tab link and the auto-lock. Locking wipes every key, drops every document and closes the database; the app
+// then reloads into a fresh page (docs/PROTOCOL.md §18.5), since JavaScript cannot wipe copies it did not make.
+import * as v from 'valibot';
+import { createRecordsModel } from './records/create-records-model.ts';
+import type { Clock, Random } from './records/ports.ts';
+import { isVaultError, VaultError } from './records/vault-error.ts';
+import type { VaultKeys } from './session/vault-keys.ts';
+import { createRecordStore, type CompactionPolicy } from './store/record-store.ts';
+import type { AttachmentStoreContext } from './store/attachment-store-context.ts';
+import { createRowSealer, jsonBytes, parseJsonBytes } from './store/row-sealer.ts';
+import type { VaultDb } from './store/vault-db.ts';
+import { createIdleTimer } from './tabs/idle-timer.ts';
+import { createTabLink } from './tabs/tab-link.ts';
+import type { StorageInfo, StoreProblem, Vault, VaultAttachments, VaultSettings } from './vault-api.ts';
+
+const Settings = v.strictObject({
+  autoLockMinutes: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(240)),
+});
+export const DEFAULT_SETTINGS: VaultSettings = { autoLockMinutes: 5 };
+
+export interface OpenVaultOptions {
+  db: VaultDb;
+  keys: VaultKeys;
+  clock: Clock;
+  random: Random;
+  attachments: (context: AttachmentStoreContext) => VaultAttachments & { collectOrphans(): Promise<number> };
+  compaction?: Partial<CompactionPolicy>;
+  /** Where to ask for persistent storage and the estimate (navigator.storage in the browser). */
+  storage?: StorageManager | undefined;
+  /** The session's passphrase change (it owns the keystore row and the KDF). */
+  changePassphrase: Vault['changePassphrase'];
+}
+
+export async function openVault(options: OpenVaultOptions): Promise<Vault> {
+  const { db, keys, clock, random } = options;
+  const records = createRecordsModel({ clock, random, author: keys.deviceIndex });
+  const rows = createRowSealer(keys.lsk, keys.vaultId);
+  const problems: StoreProblem[] = [];
+  const problemListeners = new Set<(p: StoreProblem) => void>();
+  const lockListeners = new Set<(reason: 'user' | 'idle' | 'other_tab') => void>();
+  const link = createTabLink(keys.vaultIdHex);
+  const life = { locked: false };
+  const isLocked = (): boolean => life.locked;
+
+  const report = (p: StoreProblem): void => {
+    problems.push(p);
+    for (const listener of problemListeners) listener(p);
+  };
+
+  const store = createRecordStore({
+    db,
+    keys,
+    records,
+    rows,
+    clock,
+    report,
+    onCommitted: (recordIds) => {
+      link.post({ t: 'changed', recordIds: recordIds.slice(0, 1000) });
+    },
+    ...(options.compaction === undefined ? {} : { compaction: options.compaction }),
+  });
+  const stopLocal = records.onLocalUpdate((target, update) => {
+    store.enqueue(target, update);
+  });
+
+  let settings = await readSettings();
+  const idle = createIdleTimer(settings.autoLockMinutes, () => {
+    lock('idle');
+  });
+
+  async function readSettings(): Promise<VaultSettings> {
+    const row = await db.meta.get('settings');
+    if (row === undefined) return DEFAULT_SETTINGS;
+    try {
+      const parsed = v.safeParse(Settings, parseJsonBytes(rows.open('meta', 'settings', row.bytes)));
+      if (parsed.success) return parsed.output;
+    } catch (error) {
+      if (!isVaultError(error, 'tampered_row') && !(error instanceof SyntaxError) && !(error instanceof TypeError))
+        throw error;
+    }
+    report({ code: 'tampered_row', table: 'meta' });
+    return DEFAULT_SETTINGS;
+  }
+
+  await store.loadIndex();
+
+  const attachments = options.attachments({
+    db,
+    vaultId: keys.vaultId,
+    records,
+    sealRow: (table, key, value) => rows.seal(table, key, value),
+    openRow: (table, key, bytes) => rows.open(table, key, bytes),
+    random,
+    report,
+    loadRecord: (id) => store.loadRecord(id),
+  });
+
+  // After the overview can show: every record's content, for full-text search over notes and lab values.
+  const fullyLoaded = (async () => {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    await store.loadAll();
+    if (!isLocked()) await attachments.collectOrphans();
+  })();
+  fullyLoaded.catch(() => undefined);
+
+  const stopLink = link.onMessage((message) => {
+    if (message.t === 'lock') lock('other_tab');
+    else if (message.t === 'activity') idle.reset();
+    else store.applyNewer().catch(() => undefined);
+  });
+
+  if (options.storage !== undefined) {
+    // Ask once per unlock; browsers grant it to installed apps and remember the answer.
+    options.storage.persist().catch(() => undefined);
+  }
+
+  let lastActivityPost = 0;
+
+  function lock(reason: 'user' | 'idle' | 'other_tab'): void {
+    if (isLocked()) return;
+    life.locked = true;
+    if (reason !== 'other_tab') link.post({ t: 'lock' });
+    idle.stop();
+    stopLink();
+    stopLocal();
+    store.close();
+    records.destroy();
+    keys.wipe();
+    db.close();
+    link.close();
+    for (const listener of lockListeners) listener(reason);
+    lockListeners.clear();
+  }
+
+  return {
+    id: keys.vaultIdHex,
+    records,
+    async loadRecord(id) {
+      if (isLocked()) throw new VaultError('model_destroyed', 'the vault is locked');
+      await store.loadRecord(id);
+      return records.get(id);
+    },
+    fullyLoaded,
+    saveState: () => store.saveState(),
+    onSaveState: (listener) => store.onSaveState(listener),
+    flush: () => store.flush(),
+    attachments,
+    settings: () => settings,
+    async updateSettings(patch) {
+      const next = v.parse(Settings, { ...settings, ...patch });
+      await db.meta.put({ key: 'settings', bytes: rows.seal('meta', 'settings', jsonBytes(next)) });
+      settings = next;
+      idle.setMinutes(next.autoLockMinutes);
+    },
+    async storage(): Promise<StorageInfo> {
+      const manager = options.storage;
+      if (manager === undefined) return { usage: null, quota: null, persisted: false };
+      const [estimate, persisted] = await Promise.all([manager.estimate(), manager.persisted()]);
+      return { usage: estimate.usage ?? null, quota: estimate.quota ?? null, persisted };
+    },
+    changePassphrase: (current, next, onProgress) => {
+      if (isLocked()) return Promise.reject(new VaultError('model_destroyed', 'the vault is locked'));
+      return options.changePassphrase(current, next, onProgress);
+    },
+    problems: () => problems,
+    onProblem(listener) {
+      problemListeners.add(listener);
+      return () => problemListeners.delete(listener);
+    },
+    activity() {
+      if (isLocked()) return;
+      idle.reset();
+      const now = clock.now();
+      if (now - lastActivityPost > 10_000) {
+        lastActivityPost = now;
+        link.post({ t: 'activity' });
+      }
+    },
+    lock: () => {
+      lock('user');
+    },
+    onLocked(listener) {
+      lockListeners.add(listener);
+      return () => lockListeners.delete(listener);
+    },
+  };
+}
