@@ -1,0 +1,174 @@
+// Browser entry for the vault's crash and two-tab tests: the real vault facade on Chromium's real IndexedDB,
+// bundled with esbuild and driven through `window.harness`. An edit is reported to the test only once the vault
+// says it is saved (flush resolved: its strict transaction completed), exactly when the app shows
+// "Saved on this device".
+import { createVaultAccess, KDF_FLOOR_FOR_TESTS, type Vault } from './harness-deps.ts';
+
+declare global {
+  interface Window {
+    harness: Harness;
+    /** Exposed by the test (Playwright binding): survives the browser being killed. */
+    reportSaved?: (edit: string) => Promise<void>;
+  }
+}
+
+const PASS = 'correct horse battery staple';
+const access = createVaultAccess({ kdfLadder: [KDF_FLOOR_FOR_TESTS] });
+let vault: Vault | undefined;
+
+/** A deterministic pseudo-random generator (mulberry32): the burst is the same for the same seed. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A structurally valid PDF of `size` bytes whose content depends on `seed` (passes the vault's checks). */
+function pdfBytes(size: number, seed: number): Uint8Array {
+  const head = new TextEncoder().encode('%PDF-1.4\n% carnet crash test\n');
+  const tail = new TextEncoder().encode('\nstartxref\n0\n%%EOF\n');
+  const out = new Uint8Array(Math.max(size, head.length + tail.length + 1));
+  out.set(head, 0);
+  const rand = prng(seed);
+  for (let i = head.length; i < out.length - tail.length; i++) out[i] = 0x20 + Math.floor(rand() * 90);
+  out.set(tail, out.length - tail.length);
+  return out;
+}
+
+async function sha256Hex(bytes: Uint8Array | ArrayBuffer): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', bytes);
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+interface Snapshot {
+  records: {
+    id: string;
+    title: string;
+    note: string;
+    observations: string[];
+    attachments: { name: string; size: number; sha256: string | null }[];
+  }[];
+  problems: number;
+  invalid: string[];
+  blobKeys: number;
+}
+
+const harness = {
+  async create(): Promise<string> {
+    const created = await access.create({
+      passphrase: PASS,
+      relay: { origin: location.origin, publicKeyHex: '22'.repeat(32) },
+    });
+    vault = created.vault;
+    return vault.id;
+  },
+
+  async unlock(id: string): Promise<void> {
+    vault = await access.unlock(id, { passphrase: PASS });
+    await vault.fullyLoaded;
+  },
+
+  /** Edits until killed: records, appended note tokens, observations and attachments, reporting saved ones. */
+  async burst(seed: number, count: number): Promise<void> {
+    const v = vault;
+    if (v === undefined) throw new Error('locked');
+    const rand = prng(seed);
+    const ids = v.records.list().map((e) => e.id);
+    for (let i = 0; i < count; i++) {
+      const roll = rand();
+      const tag = `${String(seed)}-${String(i)}`;
+      let report: string;
+      if (ids.length === 0 || roll < 0.15) {
+        const r = v.records.create({ category: 'medical-report', title: `T${tag}`, date: '2025-01-01' });
+        ids.push(r.id);
+        report = JSON.stringify({ kind: 'record', id: r.id, title: `T${tag}` });
+      } else {
+        const id = ids[Math.floor(rand() * ids.length)] ?? '';
+        await v.loadRecord(id);
+        if (roll < 0.6) {
+          const note = v.records.get(id).note;
+          v.records.editNote(id, { index: note.length, deleteCount: 0, insert: `n${tag};` });
+          report = JSON.stringify({ kind: 'note', id, token: `n${tag};` });
+        } else if (roll < 0.85) {
+          v.records.addObservation(id, { name: `o${tag}`, value: String(i) });
+          report = JSON.stringify({ kind: 'observation', id, name: `o${tag}` });
+        } else {
+          const size = 1000 + Math.floor(rand() * 600_000);
+          const bytes = pdfBytes(size, seed * 1000 + i);
+          const file = new File([bytes], `f${tag}.pdf`, { type: 'application/pdf' });
+          await v.attachments.add(id, file);
+          report = JSON.stringify({ kind: 'attachment', id, name: `f${tag}.pdf`, sha256: await sha256Hex(bytes) });
+        }
+      }
+      // Some edits are not awaited one by one: a batch is committed together, as when someone types fast.
+      if (rand() < 0.7) {
+        await v.flush();
+        await window.reportSaved?.(report);
+      } else {
+        void v.flush().then(() => window.reportSaved?.(report));
+      }
+    }
+    await v.flush();
+  },
+
+  async snapshot(): Promise<Snapshot> {
+    const v = vault;
+    if (v === undefined) throw new Error('locked');
+    await v.fullyLoaded;
+    const records: Snapshot['records'] = [];
+    const invalid: string[] = [];
+    for (const entry of v.records.list()) {
+      let r;
+      try {
+        r = await v.loadRecord(entry.id);
+      } catch {
+        invalid.push(entry.id);
+        continue;
+      }
+      const attachments: Snapshot['records'][number]['attachments'] = [];
+      for (const a of r.attachments) {
+        let sha256: string | null;
+        try {
+          sha256 = await sha256Hex(await new Response(v.attachments.open(r.id, a.fileId)).arrayBuffer());
+        } catch {
+          sha256 = null;
+        }
+        attachments.push({ name: a.name, size: a.size, sha256 });
+      }
+      records.push({
+        id: r.id,
+        title: r.title,
+        note: r.note,
+        observations: r.observations.map((o) => o.name),
+        attachments,
+      });
+    }
+    const blobKeys = await new Promise<number>((resolve, reject) => {
+      const request = indexedDB.open(`carnet-v1-${v.id}`);
+      request.onsuccess = () => {
+        const tx = request.result.transaction('blobs', 'readonly');
+        const count = tx.objectStore('blobs').count();
+        tx.oncomplete = () => {
+          request.result.close();
+          resolve(count.result);
+        };
+        tx.onerror = () => reject(new Error('count failed'));
+      };
+      request.onerror = () => reject(new Error('open failed'));
+    });
+    return { records, problems: v.problems().length, invalid, blobKeys };
+  },
+
+  lock(): void {
+    vault?.lock();
+    vault = undefined;
+  },
+};
+type Harness = typeof harness;
+window.harness = harness;
+document.title = 'ready';
