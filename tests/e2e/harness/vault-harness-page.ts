@@ -29,7 +29,7 @@ function prng(seed: number): () => number {
 }
 
 /** A structurally valid PDF of `size` bytes whose content depends on `seed` (passes the vault's checks). */
-function pdfBytes(size: number, seed: number): Uint8Array {
+function pdfBytes(size: number, seed: number): Uint8Array<ArrayBuffer> {
   const head = new TextEncoder().encode('%PDF-1.4\n% carnet crash test\n');
   const tail = new TextEncoder().encode('\nstartxref\n0\n%%EOF\n');
   const out = new Uint8Array(Math.max(size, head.length + tail.length + 1));
@@ -40,7 +40,7 @@ function pdfBytes(size: number, seed: number): Uint8Array {
   return out;
 }
 
-async function sha256Hex(bytes: Uint8Array | ArrayBuffer): Promise<string> {
+async function sha256Hex(bytes: Uint8Array<ArrayBuffer> | ArrayBuffer): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', bytes);
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
@@ -101,7 +101,13 @@ const harness = {
           const size = 1000 + Math.floor(rand() * 600_000);
           const bytes = pdfBytes(size, seed * 1000 + i);
           const file = new File([bytes], `f${tag}.pdf`, { type: 'application/pdf' });
-          await v.attachments.add(id, file);
+          await v.attachments.add(id, {
+            name: file.name,
+            mediaType: file.type,
+            size: file.size,
+            stream: () => file.stream(),
+            slice: (start, end) => file.slice(start, end),
+          });
           report = JSON.stringify({ kind: 'attachment', id, name: `f${tag}.pdf`, sha256: await sha256Hex(bytes) });
         }
       }
