@@ -174,6 +174,44 @@ const harness = {
     vault?.lock();
     vault = undefined;
   },
+
+  /** Why this tab's vault locked, or null while it is open. */
+  lockedReason: null as string | null,
+
+  watchLock(): void {
+    vault?.onLocked((reason) => {
+      harness.lockedReason = reason;
+    });
+  },
+
+  createRecord(title: string): string {
+    if (vault === undefined) throw new Error('locked');
+    return vault.records.create({ category: 'personal-space', title, date: '2025-02-03' }).id;
+  },
+
+  async flush(): Promise<void> {
+    await vault?.flush();
+  },
+
+  /** Appends `count` tokens to a record's note, one edit each, yielding between edits like typing does. */
+  async type(id: string, prefix: string, count: number, atStart: boolean): Promise<void> {
+    const v = vault;
+    if (v === undefined) throw new Error('locked');
+    await v.loadRecord(id);
+    for (let i = 0; i < count; i++) {
+      const note = v.records.get(id).note;
+      v.records.editNote(id, { index: atStart ? 0 : note.length, deleteCount: 0, insert: `${prefix}${String(i)};` });
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await v.flush();
+  },
+
+  async note(id: string): Promise<string> {
+    const v = vault;
+    if (v === undefined) throw new Error('locked');
+    await v.loadRecord(id);
+    return v.records.get(id).note;
+  },
 };
 type Harness = typeof harness;
 window.harness = harness;
