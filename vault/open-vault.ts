@@ -63,6 +63,22 @@ export async function openVault(options: OpenVaultOptions): Promise<Vault> {
   const stopLocal = records.onLocalUpdate((target, update) => {
     store.enqueue(target, update);
   });
+  // A deleted record's rows and attachments are erased once its tombstone is stored (§17.2).
+  let erasing: Promise<void> = Promise.resolve();
+  const stopErase = records.onChange((change) => {
+    if (change.origin !== 'local') return;
+    const removed = change.ids.filter((id) => records.removed(id) !== undefined);
+    if (removed.length === 0) return;
+    erasing = erasing
+      .then(async () => {
+        for (const id of removed) await store.purge(id);
+        if (!isLocked()) await attachmentsRef.current?.collectOrphans();
+      })
+      .catch(() => {
+        if (!isLocked()) report({ code: 'unreadable_row', table: 'envelopes' });
+      });
+  });
+  const attachmentsRef: { current: ReturnType<OpenVaultOptions['attachments']> | undefined } = { current: undefined };
 
   let settings = await readSettings();
   const idle = createIdleTimer(settings.autoLockMinutes, () => {
@@ -85,7 +101,7 @@ export async function openVault(options: OpenVaultOptions): Promise<Vault> {
 
   await store.loadIndex();
 
-  const attachments = options.attachments({
+  const attachments = (attachmentsRef.current = options.attachments({
     db,
     vaultId: keys.vaultId,
     records,
@@ -94,7 +110,7 @@ export async function openVault(options: OpenVaultOptions): Promise<Vault> {
     random,
     report,
     loadRecord: (id) => store.loadRecord(id),
-  });
+  }));
 
   // After the overview can show: every record's content, for full-text search over notes and lab values.
   const fullyLoaded = (async () => {
@@ -124,6 +140,7 @@ export async function openVault(options: OpenVaultOptions): Promise<Vault> {
     idle.stop();
     stopLink();
     stopLocal();
+    stopErase();
     store.close();
     records.destroy();
     keys.wipe();
@@ -144,7 +161,10 @@ export async function openVault(options: OpenVaultOptions): Promise<Vault> {
     fullyLoaded,
     saveState: () => store.saveState(),
     onSaveState: (listener) => store.onSaveState(listener),
-    flush: () => store.flush(),
+    async flush() {
+      await store.flush();
+      await erasing;
+    },
     attachments,
     settings: () => settings,
     async updateSettings(patch) {

@@ -482,8 +482,27 @@ export function createRecordStore(options: RecordStoreOptions) {
     }, policy.idleMs);
   }
 
+  /**
+   * Crypto-erasure of a deleted record (§17.2): every row of the record goes, then the index is compacted so its
+   * root R_r is no longer in any stored index row. Runs after the tombstone is committed.
+   */
+  async function purge(hex: string): Promise<void> {
+    await flush();
+    if (isClosed()) return;
+    await db.transaction('rw', db.envelopes, db.outbox, db.counters, db.state, async () => {
+      await db.envelopes.where('recordId').equals(hex).delete();
+      await db.outbox.where('recordId').equals(hex).delete();
+      await db.counters.delete(hex);
+      await db.state.delete(hex);
+    });
+    trailing.delete(hex);
+    loaded.delete(hex);
+    await compact(indexHex);
+  }
+
   return {
     enqueue,
+    purge,
     flush,
     loadIndex,
     loadRecord,
