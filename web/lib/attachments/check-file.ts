@@ -1,0 +1,74 @@
+import { LIMITS, VaultError } from '#vault';
+import { SNIFF_BYTES, sniffMediaType } from '#vault/attachments/index';
+import { decodeSvg } from './image-decode.ts';
+import { isPdfPasswordError, openPdf, withTimeout } from './pdf-document.ts';
+
+/** Time cap on decoding an image to check it. */
+const IMAGE_TIMEOUT_MS = 20_000;
+
+/**
+ * The browser-side checks before `vault.attachments.add`, which the vault cannot do in Node: the file is
+ * decoded the way the viewer will decode it. Images go through createImageBitmap, an SVG through an <img>,
+ * a PDF through pdf.js; a file that fails is refused with `attachment_corrupt` before any byte is encrypted.
+ * Size and type are checked here too (`attachment_too_large`, `attachment_type_not_allowed`) so the person
+ * hears at once; the vault checks them again, by content.
+ *
+ * @example
+ * try {
+ *   await checkFileBeforeAdd(file);
+ *   await vault.attachments.add(recordId, toAttachmentFile(file));
+ * } catch (error) {
+ *   reportError(error); // "This file seems damaged…"
+ * }
+ */
+export async function checkFileBeforeAdd(file: File): Promise<void> {
+  if (file.size > LIMITS.attachmentBytes) {
+    throw new VaultError('attachment_too_large', `files are limited to ${LIMITS.attachmentBytes} bytes`);
+  }
+  const head = new Uint8Array(await file.slice(0, SNIFF_BYTES).arrayBuffer());
+  const mediaType = sniffMediaType(head, file.size <= SNIFF_BYTES);
+  if (mediaType === undefined) {
+    throw new VaultError('attachment_type_not_allowed', 'only PDF, PNG, JPEG, WebP, GIF, SVG and plain text files');
+  }
+  try {
+    switch (mediaType) {
+      case 'image/png':
+      case 'image/jpeg':
+      case 'image/webp':
+      case 'image/gif': {
+        const bitmap = await withTimeout(createImageBitmap(file), IMAGE_TIMEOUT_MS, () => undefined);
+        bitmap.close();
+        return;
+      }
+      case 'image/svg+xml': {
+        const { url } = await withTimeout(decodeSvg(file), IMAGE_TIMEOUT_MS, () => undefined);
+        URL.revokeObjectURL(url);
+        return;
+      }
+      case 'application/pdf':
+        await checkPdf(file);
+        return;
+      case 'text/plain':
+        return; // the vault checks every byte is UTF-8 as it encrypts
+    }
+  } catch (cause) {
+    throw new VaultError('attachment_corrupt', `the ${mediaType} file could not be decoded`, { cause });
+  }
+}
+
+async function checkPdf(file: File): Promise<void> {
+  let pdf;
+  try {
+    pdf = await openPdf(new Uint8Array(await file.arrayBuffer()));
+  } catch (error) {
+    // A password-protected PDF is whole; the viewer says it cannot show it and offers the original.
+    if (isPdfPasswordError(error)) return;
+    throw error;
+  }
+  try {
+    if (pdf.numPages < 1) throw new Error('a PDF without pages');
+    await pdf.getPage(1);
+  } finally {
+    await pdf.destroy();
+  }
+}
