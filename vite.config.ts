@@ -22,10 +22,25 @@ export default defineConfig({
         globPatterns: ['client/**/*.{js,css,html,ico,png,svg,webmanifest,woff2}'],
         // One self-contained sw.js: no importScripts() of a workbox chunk, which Trusted Types would police.
         inlineWorkboxRuntime: true,
+        runtimeCaching: [
+          {
+            // The relay's descriptor: fresh when online, the last copy offline (a vault can then be created
+            // offline after a first visit; web/lib/vault/load-relay-descriptor.ts also keeps it in localStorage).
+            urlPattern: ({ url, sameOrigin }) => sameOrigin && url.pathname === '/.well-known/carnet-relay.json',
+            handler: 'NetworkFirst',
+            options: {
+              cacheName: 'carnet-relay-descriptor',
+              networkTimeoutSeconds: 5,
+              expiration: { maxEntries: 1 },
+            },
+          },
+        ],
       },
     }),
   ],
   build: { target: 'es2022' },
+  // The key-derivation worker is a module worker (vault/session/kdf-worker.ts) that imports libsodium.
+  worker: { format: 'es' },
   server: {
     port: 5173,
     strictPort: true,

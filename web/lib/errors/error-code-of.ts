@@ -1,5 +1,31 @@
 import type { WireErrorCode } from '#protocol';
+import { isVaultError, type VaultErrorCode } from '#vault';
+import { RelayUnavailableError } from '$lib/vault/load-relay-descriptor.ts';
 import { AppError, type AppErrorCode } from './app-error.ts';
+
+/** What each vault error means for a person (a Record: a new vault code fails the type check here). */
+const VAULT_TO_APP: Record<VaultErrorCode, AppErrorCode> = {
+  record_not_found: 'record-not-found',
+  record_deleted: 'record-not-found',
+  item_not_found: 'record-not-found',
+  invalid_input: 'invalid-input',
+  invalid_doc: 'data-damaged',
+  invalid_update: 'data-damaged',
+  tampered_row: 'data-damaged',
+  limit_exceeded: 'limit-exceeded',
+  model_destroyed: 'vault-locked',
+  attachment_too_large: 'attachment-too-large',
+  attachment_type_not_allowed: 'attachment-type-not-allowed',
+  attachment_corrupt: 'attachment-corrupt',
+  attachment_unreadable: 'attachment-unreadable',
+  bad_passphrase: 'passphrase-wrong',
+  bad_recovery_key: 'recovery-key-wrong',
+  vault_not_found: 'vault-not-found',
+  // The browser's quota, not the relay's (the wire code of the same name is checked after this one).
+  quota_exceeded: 'storage-full',
+  weak_passphrase: 'passphrase-weak',
+  invalid_relay: 'relay-setup-failed',
+};
 
 /**
  * What each relay error code means for a person. A Record, so a new wire code fails the type check
@@ -76,6 +102,8 @@ function propertyOf(value: unknown, key: string): unknown {
 /** Classifies anything thrown or rejected (ours, the browser's, the relay's) into an AppErrorCode. */
 export function errorCodeOf(error: unknown): AppErrorCode {
   if (error instanceof AppError) return error.code;
+  if (isVaultError(error)) return VAULT_TO_APP[error.code];
+  if (error instanceof RelayUnavailableError) return 'relay-setup-failed';
   const code = propertyOf(error, 'code');
   if (isWireErrorCode(code)) return WIRE_TO_APP[code];
   if (propertyOf(error, 'status') === 404) return 'not-found';

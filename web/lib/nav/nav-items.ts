@@ -1,9 +1,9 @@
 import { m } from '$lib/i18n/messages.ts';
 
-export type NavIconName = 'overview' | 'records' | 'sharing' | 'access-log' | 'people' | 'settings';
+export type NavIconName = 'overview' | 'records' | 'personal' | 'sharing' | 'access-log' | 'people' | 'settings';
 
 export interface NavItem {
-  readonly path: '/' | '/records' | '/sharing' | '/access-log' | '/people' | '/settings';
+  readonly path: '/' | '/records' | '/personal' | '/sharing' | '/access-log' | '/people' | '/settings';
   readonly icon: NavIconName;
   readonly label: () => string;
 }
@@ -12,6 +12,7 @@ export interface NavItem {
 export const NAV_ITEMS: readonly NavItem[] = [
   { path: '/', icon: 'overview', label: () => m.nav_overview() },
   { path: '/records', icon: 'records', label: () => m.nav_records() },
+  { path: '/personal', icon: 'personal', label: () => m.nav_personal() },
   { path: '/sharing', icon: 'sharing', label: () => m.nav_sharing() },
   { path: '/access-log', icon: 'access-log', label: () => m.nav_access_log() },
   { path: '/people', icon: 'people', label: () => m.nav_people() },

@@ -1,0 +1,57 @@
+import type { Vault } from '#vault';
+import { describeError } from '$lib/errors';
+import { toAttachmentFile } from '$lib/vault/to-attachment-file.ts';
+
+export interface Upload {
+  readonly id: number;
+  readonly recordId: string;
+  readonly name: string;
+  readonly size: number;
+  /** Bytes encrypted and stored so far. */
+  done: number;
+  status: 'working' | 'done' | 'failed';
+  /** What went wrong, in the language in force when read. */
+  error?: () => string;
+  reference?: string;
+}
+
+/**
+ * Files being encrypted into records. Kept outside the form so an upload carries on (and its bar stays
+ * visible on the record) when the person moves to another screen (ux.md principle 8: work can be left running).
+ */
+class Uploads {
+  items: Upload[] = $state([]);
+  #nextId = 1;
+
+  /** Encrypts and stores one file into a record; resolves when it is stored or has failed (never rejects). */
+  async start(vault: Vault, recordId: string, file: File): Promise<void> {
+    const id = this.#nextId++;
+    this.items.push({ id, recordId, name: file.name, size: file.size, done: 0, status: 'working' });
+    const item = this.items.find((upload) => upload.id === id);
+    if (item === undefined) return;
+    try {
+      await vault.attachments.add(recordId, toAttachmentFile(file), (progress) => {
+        if (progress.phase === 'write') item.done = Math.min(progress.done, file.size);
+      });
+      item.done = file.size;
+      item.status = 'done';
+    } catch (error) {
+      const { code, text } = describeError(error);
+      console.error('carnet: attachment', code, error);
+      item.status = 'failed';
+      item.error = text;
+      item.reference = code;
+    }
+  }
+
+  forRecord(recordId: string): Upload[] {
+    return this.items.filter((upload) => upload.recordId === recordId);
+  }
+
+  dismiss(id: number): void {
+    const index = this.items.findIndex((upload) => upload.id === id);
+    if (index >= 0) this.items.splice(index, 1);
+  }
+}
+
+export const uploads = new Uploads();

@@ -1,0 +1,131 @@
+import {
+  createVaultAccess,
+  type ProgressListener,
+  type RecoveryKit,
+  type SaveState,
+  type StoreProblem,
+  type UnlockSecret,
+  type Vault,
+  type VaultAccess,
+  type VaultSummary,
+} from '#vault';
+import { loadRelayDescriptor } from '$lib/vault/load-relay-descriptor.ts';
+import { workerKdf } from '$lib/vault/worker-kdf.ts';
+
+/** Where the app stands: finding out, no vault on this device yet, one to unlock, or one open. */
+export type SessionStatus = 'starting' | 'new' | 'locked' | 'open';
+
+/** The person's activity resets the idle timer at most this often (each call reaches every tab). */
+const ACTIVITY_EVERY_MS = 10_000;
+
+const IDLE_SAVE_STATE: SaveState = { pending: 0, lastSavedAt: null, error: null };
+
+/**
+ * The open vault as the UI sees it, with the few facts the screens watch (save state, store problems, a
+ * revision that moves on every change of the records). Nothing readable outlives a lock: on lock the page is
+ * replaced by a fresh one, so no component, cache or closure keeps a decrypted record.
+ */
+export class VaultSession {
+  status: SessionStatus = $state('starting');
+  vault: Vault | null = $state.raw(null);
+  /** The vaults this browser holds (the unlock screen picks among them when there are several). */
+  vaults: readonly VaultSummary[] = $state.raw([]);
+  /** Shown once after creation, until the person says they saved it. */
+  recoveryKit: RecoveryKit | null = $state.raw(null);
+  saveState: SaveState = $state.raw(IDLE_SAVE_STATE);
+  problems: readonly StoreProblem[] = $state.raw([]);
+  /** Whether every record's content is loaded (search then covers notes and lab values). */
+  fullyLoaded = $state(false);
+  /** Moves on every change of the records: views that read the (non-reactive) model depend on it. */
+  revision = $state(0);
+
+  readonly #access: VaultAccess;
+  #starting: Promise<void> | undefined;
+  #lastActivity = 0;
+
+  constructor(access: VaultAccess) {
+    this.#access = access;
+  }
+
+  /** Finds out whether this browser holds a vault (once; later calls wait for the first). */
+  start(): Promise<void> {
+    this.#starting ??= this.#access.list().then((vaults) => {
+      this.vaults = vaults;
+      if (this.status === 'starting') this.status = vaults.length === 0 ? 'new' : 'locked';
+    });
+    return this.#starting;
+  }
+
+  /** Creates a vault pinned to the relay that serves the app; the recovery kit is then shown once. */
+  async create(passphrase: string, onProgress?: ProgressListener): Promise<void> {
+    const relay = await loadRelayDescriptor();
+    const { vault, recoveryKit } = await this.#access.create({ passphrase, relay, onProgress });
+    this.recoveryKit = recoveryKit;
+    this.#open(vault);
+  }
+
+  /** The person confirmed they saved the kit: it is dropped from memory. */
+  confirmRecoveryKit(): void {
+    this.recoveryKit = null;
+  }
+
+  async unlock(id: string, secret: UnlockSecret, onProgress?: ProgressListener): Promise<void> {
+    this.#open(await this.#access.unlock(id, secret, onProgress));
+  }
+
+  /** Locks in every tab; the onLocked listener then replaces the page. */
+  lock(): void {
+    this.vault?.lock();
+  }
+
+  /**
+   * Reads from the open vault inside a reactive context so the caller re-runs when records change.
+   *
+   * @example
+   * const months = $derived(vaultSession.read((vault) => vault.records.timeline()));
+   */
+  read<T>(reader: (vault: Vault) => T, fallback: T): T {
+    const _revision = this.revision;
+    return this.vault === null ? fallback : reader(this.vault);
+  }
+
+  /** The person did something: resets the idle timer, at most once every ten seconds. */
+  activity(now = Date.now()): void {
+    if (this.vault === null || now - this.#lastActivity < ACTIVITY_EVERY_MS) return;
+    this.#lastActivity = now;
+    this.vault.activity();
+  }
+
+  /** Counts pointer and key presses as activity; returns the function that stops. */
+  watchActivity(target: Window = window): () => void {
+    const onActivity = (): void => this.activity();
+    target.addEventListener('pointerdown', onActivity, { passive: true });
+    target.addEventListener('keydown', onActivity, { passive: true });
+    return () => {
+      target.removeEventListener('pointerdown', onActivity);
+      target.removeEventListener('keydown', onActivity);
+    };
+  }
+
+  #open(vault: Vault): void {
+    this.vault = vault;
+    this.saveState = vault.saveState();
+    this.problems = vault.problems();
+    vault.onSaveState((state) => (this.saveState = state));
+    vault.onProblem(() => (this.problems = vault.problems()));
+    vault.records.onChange(() => this.revision++);
+    // A fresh page: nothing decrypted survives in components, caches or closures of this one.
+    vault.onLocked(() => location.replace('/'));
+    vault.fullyLoaded.then(
+      () => {
+        this.fullyLoaded = true;
+        this.revision++;
+      },
+      () => undefined,
+    );
+    this.#lastActivity = Date.now();
+    this.status = 'open';
+  }
+}
+
+export const vaultSession = new VaultSession(createVaultAccess({ kdf: workerKdf }));
