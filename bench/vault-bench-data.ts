@@ -1,0 +1,363 @@
+// The records of `npm run bench -- vault`: deterministic (seeded), varied like a real patient's twenty years of
+// documents, and the answers the search must give, computed here from the generated text, independently of the
+// vault's search index.
+import type { Category, Level, ObservationInput } from '#vault';
+
+export interface BenchRecordInput {
+  category: Category;
+  title: string;
+  date: string;
+  author: string;
+  organisation: string;
+  level: Level;
+  tags: string[];
+  note: string;
+  observations: ObservationInput[];
+}
+
+/** A later edit of a record: each lands in its own commit, so it becomes one more stored update. */
+export type BenchEdit =
+  | { kind: 'note'; note: string }
+  | { kind: 'observation'; observation: ObservationInput }
+  | { kind: 'tags'; tags: string[] }
+  | { kind: 'title'; title: string };
+
+export interface BenchRecord {
+  input: BenchRecordInput;
+  edits: BenchEdit[];
+}
+
+export interface BenchAttachment {
+  /** Index of the record in `records`. */
+  record: number;
+  name: string;
+  seed: number;
+}
+
+export interface BenchData {
+  records: BenchRecord[];
+  attachments: BenchAttachment[];
+}
+
+export interface BenchQuery {
+  label: string;
+  query: string;
+}
+
+/** mulberry32: small, fast, and the same sequence in Node and Chromium. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+type Rng = () => number;
+const pick = <T>(rng: Rng, list: readonly T[]): T => list[Math.floor(rng() * list.length)] as T;
+const between = (rng: Rng, low: number, high: number): number => low + Math.floor(rng() * (high - low + 1));
+
+// Weights of the nine categories in a typical record (labs and prescriptions dominate).
+const CATEGORY_WEIGHTS: readonly [Category, number][] = [
+  ['lab-result', 30],
+  ['medical-report', 15],
+  ['imaging-result', 10],
+  ['patient-summary', 4],
+  ['hospital-report', 8],
+  ['prescription', 15],
+  ['vaccination', 7],
+  ['personal-space', 6],
+  ['other', 5],
+];
+
+const TITLES: Record<Category, readonly string[]> = {
+  'lab-result': [
+    'Bilan sanguin',
+    'Bilan lipidique',
+    'Numération formule sanguine',
+    'Bilan thyroïdien',
+    'Bilan hépatique',
+    'Glycémie à jeun',
+    'Bilan rénal',
+    'Ferritine et fer sérique',
+    'Bilan de coagulation',
+    'Hémoglobine glyquée',
+  ],
+  'medical-report': [
+    'Consultation de cardiologie',
+    'Consultation de dermatologie',
+    'Compte rendu de consultation',
+    'Consultation ORL',
+    'Consultation de gastro-entérologie',
+    'Suivi de médecine générale',
+    'Consultation de pneumologie',
+    'Bilan orthopédique',
+  ],
+  'imaging-result': [
+    'Échographie abdominale',
+    'Radiographie thoracique',
+    'IRM du genou',
+    'Scanner cérébral',
+    'Échographie thyroïdienne',
+    'Mammographie',
+    'Échocardiographie',
+    'Radiographie du poignet',
+  ],
+  'patient-summary': ['Synthèse médicale', 'Volet de synthèse', 'Résumé des antécédents'],
+  'hospital-report': [
+    "Compte rendu d'hospitalisation",
+    'Lettre de sortie',
+    'Compte rendu opératoire',
+    'Passage aux urgences',
+  ],
+  prescription: ['Ordonnance', 'Renouvellement de traitement', 'Ordonnance de kinésithérapie', 'Prescription de bilan'],
+  vaccination: ['Vaccin grippe saisonnière', 'Rappel DTP', 'Vaccin hépatite B', 'Vaccin COVID-19', 'Rappel coqueluche'],
+  'personal-space': ['Journal de tension', 'Notes personnelles', 'Suivi du poids', 'Questions pour le médecin'],
+  other: ['Certificat médical', 'Attestation de soins', 'Facture', 'Courrier de la mutuelle'],
+};
+const TITLE_SUFFIXES = ['', '', '', ' de contrôle', ' de suivi', ' annuel', ' – résultats', ' (copie)'];
+
+const FIRST_NAMES = ['Marie', 'Jean', 'Sophie', 'Pierre', 'Claire', 'Luc', 'Anne', 'Paul', 'Julie', 'Marc'];
+const LAST_NAMES = ['Dupont', 'Lefèvre', 'Moreau', 'Garnier', 'Rousseau', 'Bonnet', 'Faure', 'Mercier', 'Lambert'];
+const ORGANISATIONS = [
+  'CHU de Bordeaux',
+  'Hôpital Pellegrin',
+  'Clinique Saint-Augustin',
+  'Laboratoire Biogroup',
+  'Laboratoire Cerballiance',
+  "Centre d'imagerie du Lac",
+  'Cabinet médical des Chartrons',
+  'Hôpital Haut-Lévêque',
+  'Polyclinique Bordeaux Nord',
+  'Centre de vaccination municipal',
+  'Cabinet de radiologie Gambetta',
+  'Maison de santé de Bègles',
+  'Pharmacie du Marché',
+  'Clinique Tivoli',
+  'Institut Bergonié',
+  'Laboratoire Synlab',
+  'Cabinet de kinésithérapie',
+  'Centre hospitalier de Libourne',
+];
+// 50 doctors, each at one organisation.
+const DOCTORS: readonly { author: string; organisation: string }[] = Array.from({ length: 50 }, (_, i) => ({
+  author: `Dr ${FIRST_NAMES[i % FIRST_NAMES.length] ?? ''} ${LAST_NAMES[(i * 7) % LAST_NAMES.length] ?? ''}${i >= 45 ? '-Vidal' : ''}`,
+  organisation: ORGANISATIONS[(i * 5) % ORGANISATIONS.length] ?? '',
+}));
+
+const SENTENCES = [
+  'Patient vu pour essoufflement à l’effort.',
+  'Pas de fièvre depuis la dernière consultation.',
+  'Auscultation cardiaque normale.',
+  'Tension artérielle stable sous traitement.',
+  'Douleurs lombaires intermittentes, surtout le matin.',
+  'À revoir dans six mois avec un nouveau bilan.',
+  'Résultats transmis au médecin traitant.',
+  'Traitement bien toléré, pas d’effet indésirable signalé.',
+  'Fatigue persistante, sommeil de mauvaise qualité.',
+  'Examen réalisé à jeun.',
+  'Antécédents familiaux de diabète.',
+  'Contrôle demandé par le cardiologue.',
+  'Allergie connue à la pénicilline.',
+  'Reprise du sport conseillée progressivement.',
+  'Léger essoufflement en montant les escaliers.',
+  'Vaccination à jour selon le carnet.',
+  'Prise de sang au laboratoire du quartier.',
+  'Le patient signale des vertiges occasionnels.',
+  'Poids stable, alimentation équilibrée.',
+  'Arrêt du tabac depuis deux ans.',
+  'Toux sèche persistante depuis trois semaines.',
+  'Radiographie sans anomalie visible.',
+  'Orientation vers un spécialiste si persistance.',
+  'Kinésithérapie prescrite, dix séances.',
+  'Bonne évolution clinique.',
+  'Ordonnance renouvelée pour trois mois.',
+  'Hospitalisation de courte durée, sortie sans complication.',
+  'Questions à poser lors du prochain rendez-vous.',
+  'Migraine fréquente en fin de journée.',
+  'Surveillance de la fonction rénale recommandée.',
+  'Pas de contre-indication au sport.',
+  'Échographie de contrôle prévue.',
+];
+
+const TAGS = ['suivi', 'urgent', 'chronique', 'allergie', 'sport', 'famille', 'dentaire', 'ophtalmologie', 'mutuelle'];
+
+interface Analyte {
+  name: string;
+  unit: string;
+  low: number;
+  high: number;
+  min: number;
+  max: number;
+  decimals: number;
+}
+const ANALYTES: readonly Analyte[] = [
+  { name: 'Hémoglobine', unit: 'g/dL', low: 12, high: 16, min: 9, max: 18, decimals: 1 },
+  { name: 'Leucocytes', unit: 'G/L', low: 4, high: 10, min: 2, max: 14, decimals: 2 },
+  { name: 'Plaquettes', unit: 'G/L', low: 150, high: 400, min: 90, max: 500, decimals: 0 },
+  { name: 'Glycémie à jeun', unit: 'mmol/L', low: 3.9, high: 5.5, min: 3.2, max: 9, decimals: 2 },
+  { name: 'Cholestérol total', unit: 'g/L', low: 1.5, high: 2, min: 1.2, max: 3.1, decimals: 2 },
+  { name: 'Cholestérol LDL', unit: 'g/L', low: 0.5, high: 1.6, min: 0.4, max: 2.2, decimals: 2 },
+  { name: 'Triglycérides', unit: 'g/L', low: 0.4, high: 1.5, min: 0.3, max: 3, decimals: 2 },
+  { name: 'Créatinine', unit: 'µmol/L', low: 60, high: 110, min: 45, max: 160, decimals: 0 },
+  { name: 'TSH', unit: 'mUI/L', low: 0.4, high: 4, min: 0.1, max: 8, decimals: 2 },
+  { name: 'Ferritine', unit: 'µg/L', low: 30, high: 300, min: 8, max: 450, decimals: 0 },
+  { name: 'ASAT', unit: 'UI/L', low: 5, high: 40, min: 8, max: 90, decimals: 0 },
+  { name: 'ALAT', unit: 'UI/L', low: 5, high: 45, min: 8, max: 110, decimals: 0 },
+  { name: 'Potassium', unit: 'mmol/L', low: 3.5, high: 5, min: 3, max: 5.8, decimals: 1 },
+  { name: 'Sodium', unit: 'mmol/L', low: 136, high: 145, min: 130, max: 150, decimals: 0 },
+  { name: 'HbA1c', unit: '%', low: 4, high: 6, min: 4.5, max: 9.5, decimals: 1 },
+  { name: 'CRP', unit: 'mg/L', low: 0, high: 5, min: 0.5, max: 60, decimals: 1 },
+  { name: 'Vitamine D', unit: 'ng/mL', low: 30, high: 100, min: 8, max: 70, decimals: 0 },
+];
+
+function observation(rng: Rng, analyte: Analyte): ObservationInput {
+  const value = analyte.min + rng() * (analyte.max - analyte.min);
+  const text = value.toFixed(analyte.decimals);
+  const shown = Number(text);
+  const flag = shown < analyte.low ? 'low' : shown > analyte.high ? 'high' : 'normal';
+  return { name: analyte.name, value: text, unit: analyte.unit, low: analyte.low, high: analyte.high, flag };
+}
+
+function shuffled<T>(rng: Rng, list: readonly T[]): T[] {
+  const out = [...list];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(rng() * (i + 1));
+    [out[i], out[j]] = [out[j] as T, out[i] as T];
+  }
+  return out;
+}
+
+function note(rng: Rng): string {
+  const target = between(rng, 50, 400);
+  let text = '';
+  while (text.length < target) {
+    const next = pick(rng, SENTENCES);
+    if (text.length > 0 && text.length + 1 + next.length > 400) break;
+    text = text === '' ? next : `${text} ${next}`;
+  }
+  return text;
+}
+
+function category(rng: Rng): Category {
+  let roll = rng() * 100;
+  for (const [name, weight] of CATEGORY_WEIGHTS) {
+    roll -= weight;
+    if (roll < 0) return name;
+  }
+  return 'other';
+}
+
+/** A day of care in 2006–2025. */
+function date(rng: Rng): string {
+  const start = Date.UTC(2006, 0, 1);
+  const days = Math.floor(rng() * 7305);
+  return new Date(start + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+function record(rng: Rng): BenchRecord {
+  const cat = category(rng);
+  const doctor = pick(rng, DOCTORS);
+  const labs = cat === 'lab-result' ? shuffled(rng, ANALYTES).slice(0, between(rng, 3, 10)) : [];
+  const input: BenchRecordInput = {
+    category: cat,
+    title: `${pick(rng, TITLES[cat])}${pick(rng, TITLE_SUFFIXES)}`,
+    date: date(rng),
+    author: cat === 'personal-space' ? '' : doctor.author,
+    organisation: cat === 'personal-space' ? '' : doctor.organisation,
+    level: rng() < 0.9 ? 'normal' : rng() < 0.8 ? 'restricted' : 'secret',
+    tags: [...new Set(Array.from({ length: between(rng, 0, 2) }, () => pick(rng, TAGS)))],
+    note: note(rng),
+    observations: labs.map((analyte) => observation(rng, analyte)),
+  };
+  // One record in five is edited later, 1 to 6 times (a note rewritten, a result added, tags, a title).
+  const edits: BenchEdit[] = [];
+  if (rng() < 0.2) {
+    for (let n = between(rng, 1, 6); n > 0; n--) {
+      const roll = rng();
+      if (roll < 0.45) edits.push({ kind: 'note', note: note(rng) });
+      else if (roll < 0.65 && cat === 'lab-result')
+        edits.push({ kind: 'observation', observation: observation(rng, pick(rng, ANALYTES)) });
+      else if (roll < 0.85) edits.push({ kind: 'tags', tags: [pick(rng, TAGS)] });
+      else edits.push({ kind: 'title', title: `${pick(rng, TITLES[cat])} (corrigé)` });
+    }
+  }
+  return { input, edits };
+}
+
+export function generateBenchData(count: number, attachmentCount: number, seed = 20_240_305): BenchData {
+  const rng = seededRandom(seed);
+  const records = Array.from({ length: count }, () => record(rng));
+  // Scans and reports: attached to imaging, hospital and medical reports, a few records holding two.
+  const holders = records.flatMap((r, i) =>
+    ['imaging-result', 'hospital-report', 'medical-report'].includes(r.input.category) ? [i] : [],
+  );
+  const attachments = Array.from({ length: attachmentCount }, (_, n) => {
+    const index = holders[Math.floor(rng() * Math.min(holders.length, Math.max(1, attachmentCount * 0.8)))] ?? 0;
+    const held = records[index]?.input;
+    return { record: index, name: `compte-rendu-${held?.date ?? 'scan'}-${n + 1}.pdf`, seed: seed + n };
+  });
+  return { records, attachments };
+}
+
+/** A record as it ends after its edits. */
+export function finalInput(r: BenchRecord): BenchRecordInput {
+  const out = { ...r.input, observations: [...r.input.observations] };
+  for (const edit of r.edits) {
+    if (edit.kind === 'note') out.note = edit.note;
+    else if (edit.kind === 'observation') out.observations.push(edit.observation);
+    else if (edit.kind === 'tags') out.tags = edit.tags;
+    else out.title = edit.title;
+  }
+  return out;
+}
+
+/** The text a record offers to full-text search (titles, notes, names, tags, lab names and values, file names). */
+export function searchTexts(data: BenchData): string[][] {
+  const texts = data.records.map((r) => {
+    const f = finalInput(r);
+    return [f.title, f.note, f.author, f.organisation, ...f.tags, ...f.observations.flatMap((o) => [o.name, o.value])];
+  });
+  for (const a of data.attachments) texts[a.record]?.push(a.name);
+  return texts;
+}
+
+/** The searches timed after unlock; the lab value is one the data holds, so the answer is never empty. */
+export function benchQueries(data: BenchData): BenchQuery[] {
+  const hemoglobin = data.records
+    .flatMap((r) => finalInput(r).observations)
+    .find((o) => o.name === 'Hémoglobine' && o.value.includes('.'));
+  const value = hemoglobin?.value ?? '13.2';
+  return [
+    { label: 'title word', query: 'échographie' },
+    { label: 'note word', query: 'essoufflement' },
+    { label: 'lab value', query: value },
+    { label: 'lab name + value as typed', query: `hemoglobine ${value.replace('.', ',')}` },
+    { label: 'prefix', query: 'cardi' },
+    { label: 'author, two words', query: 'dr lefevre' },
+  ];
+}
+
+// The search's contract, written out again: accents and case ignored, decimal numbers one token ("13,2" is
+// "13.2"), every query word a prefix of some word of the record.
+const fold = (text: string): string =>
+  text
+    .normalize('NFD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase();
+const words = (text: string): string[] =>
+  [...fold(text).matchAll(/[\p{L}\p{N}]+(?:[.,]\p{N}+)*/gu)].map((m) => m[0].replace(/,/g, '.'));
+
+/** Indexes of the records that must match `query`. */
+export function expectedMatches(texts: readonly string[][], query: string): number[] {
+  const wanted = [...new Set(words(query))];
+  const out: number[] = [];
+  texts.forEach((list, index) => {
+    const have = list.flatMap(words);
+    if (wanted.every((w) => have.some((h) => h.startsWith(w)))) out.push(index);
+  });
+  return out;
+}

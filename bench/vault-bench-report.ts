@@ -1,0 +1,94 @@
+// The tables `npm run bench -- vault` prints: the targets with vault / baseline ratios, bytes per store, and the
+// state the records were measured in.
+import type { BytesReport, VaultTimings } from './vault-bench-measure.ts';
+import type { PopulateResult } from './vault-bench-populate.ts';
+import { totalBytes, type StoreBytes } from './vault-bench-idb.ts';
+
+export interface BenchReport {
+  known: PopulateResult;
+  vaultRuns: VaultTimings[];
+  baselineRuns: number[];
+  bytes: BytesReport;
+}
+
+const TARGET = { overviewMs: 1000, searchMs: 300, bytesRatio: 1.3 };
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? (sorted[mid] ?? NaN) : ((sorted[mid - 1] ?? NaN) + (sorted[mid] ?? NaN)) / 2;
+}
+const ms = (value: number): string => `${value.toFixed(0)} ms`;
+const runs = (values: readonly number[]): string => values.map((v) => v.toFixed(0)).join(', ');
+const kb = (bytes: number): string => `${(bytes / 1000).toLocaleString('en-US', { maximumFractionDigits: 0 })} kB`;
+const verdict = (ok: boolean): string => (ok ? 'met' : '**missed**');
+
+export function printReport({ known, vaultRuns, baselineRuns, bytes }: BenchReport): void {
+  const of = (pick: (t: VaultTimings) => number) => vaultRuns.map(pick);
+  const overview = of((t) => t.kdfEndToOverviewMs);
+  const base = median(baselineRuns);
+  const vaultBytes = totalBytes(bytes.vault);
+  const plainBytes = totalBytes(bytes.baselineIndex) + totalBytes(bytes.baselineRecords);
+  const lines = [
+    '',
+    `${known.ids.length} records, ${known.attachments} attachments of 1 MiB; ${vaultRuns.length} fresh Chromium launches each ` +
+      '(median, then every run)',
+    '',
+    '| measurement | vault | plaintext baseline (y-indexeddb) | vault / baseline | target |',
+    '| --- | ---: | ---: | ---: | --- |',
+    `| overview: KDF end -> 50 newest entries | ${ms(median(overview))} (${runs(overview)}) | ` +
+      `${ms(base)} (${runs(baselineRuns)}) | ${(median(overview) / base).toFixed(2)} | ` +
+      `< 1 s: ${verdict(median(overview) < TARGET.overviewMs)} |`,
+    `| … of which KDF end -> unlock resolved | ${ms(median(of((t) => t.kdfEndToUnlockedMs)))} | – | – | |`,
+    `| overview: unlock call -> 50 newest, minus the KDF | ${ms(median(of((t) => t.unlockCallMinusKdfMs)))} | ` +
+      `${ms(base)} | ${(median(of((t) => t.unlockCallMinusKdfMs)) / base).toFixed(2)} | |`,
+    `| KDF (floor: m = 19 MiB, t = 2; excluded) | ${ms(median(of((t) => t.kdfMs)))} | – | – | |`,
+    `| all records loaded: KDF end -> fullyLoaded | ${ms(median(of((t) => t.kdfEndToFullyLoadedMs)))} | – | – | |`,
+  ];
+  const searchCount = vaultRuns[0]?.searches.length ?? 0;
+  let worstSearch = 0;
+  for (let i = 0; i < searchCount; i++) {
+    const first = vaultRuns.map((r) => r.searches[i]?.firstMs ?? NaN);
+    const again = vaultRuns.map((r) => r.searches[i]?.medianMs ?? NaN);
+    const s = vaultRuns[0]?.searches[i];
+    worstSearch = Math.max(worstSearch, ...first);
+    lines.push(
+      `| search "${s?.query ?? ''}" (${s?.label ?? ''}; ${s?.results ?? 0} results, checked): first / again | ` +
+        `${median(first).toFixed(1)} / ${median(again).toFixed(1)} ms | – | – | < 300 ms: ${verdict(Math.max(...first) < TARGET.searchMs)} |`,
+    );
+  }
+  lines.push(
+    `| bytes: keys + values, all stores but blobs and blobState | ${kb(vaultBytes)} | ${kb(plainBytes)} | ` +
+      `${(vaultBytes / plainBytes).toFixed(2)} | <= 1.3: ${verdict(vaultBytes / plainBytes <= TARGET.bytesRatio)} |`,
+    '',
+    `Slowest first search over all runs: ${worstSearch.toFixed(1)} ms.`,
+    '',
+    '| database / store | rows | key bytes | value bytes | total |',
+    '| --- | ---: | ---: | ---: | ---: |',
+    ...storeLines('vault', bytes.vault),
+    ...storeLines('baseline index', bytes.baselineIndex),
+    ...storeLines(`baseline records (${bytes.baselineDatabases} databases)`, bytes.baselineRecords),
+    '',
+    `Vault envelopes: index ${bytes.states.index.snapshots} snapshot + ${bytes.states.index.updates} updates ` +
+      `(${kb(bytes.states.index.bytes)}); records ${kb(bytes.states.recordEnvelopeBytes)}, stored as:`,
+    ...Object.entries(bytes.states.records)
+      .sort((a, b) => b[1] - a[1])
+      .map(([state, count]) => `  ${count} records: ${state}`),
+    '',
+    `Population (first Chromium): ${Object.entries(known.timings)
+      .map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`)
+      .join(', ')}`,
+    'Byte rule: primary key + value of every row; bytes of Uint8Array/ArrayBuffer/Blob, UTF-8 of strings, 8 per',
+    'number, 1 per boolean, arrays and objects the sum of their parts (property names not counted). Secondary',
+    'indexes are not counted (the API does not expose them).',
+  );
+  console.log(lines.join('\n'));
+}
+
+function storeLines(database: string, stores: readonly StoreBytes[]): string[] {
+  return stores.map(
+    (s) =>
+      `| ${database} / ${s.store} | ${s.rows} | ${s.keyBytes.toLocaleString('en-US')} | ` +
+      `${s.valueBytes.toLocaleString('en-US')} | ${(s.keyBytes + s.valueBytes).toLocaleString('en-US')} |`,
+  );
+}
