@@ -21,11 +21,11 @@ const MAX_SIDE = 4_096;
 const FALLBACK_SIDE = 1_024;
 
 /**
- * The SVG drawn to a PNG at up to twice its size (at most 4,096 pixels a side), or undefined when the browser
- * refuses (a tainted canvas). The viewer shows the PNG: no SVG document is ever reachable from the page, so
+ * The SVG drawn to a PNG at up to twice its size (at most 4,096 pixels a side), with the size to show it at
+ * (the SVG's own), or undefined when the browser refuses (a tainted canvas). The viewer shows the PNG: no SVG document is ever reachable from the page, so
  * even "open image in a new tab" gets pixels, not markup.
  */
-export async function rasterizeSvg(svg: Blob): Promise<Blob | undefined> {
+export async function rasterizeSvg(svg: Blob): Promise<{ png: Blob; width: number; height: number } | undefined> {
   const { image, url } = await decodeSvg(svg);
   try {
     const width = image.naturalWidth || FALLBACK_SIDE;
@@ -37,13 +37,16 @@ export async function rasterizeSvg(svg: Blob): Promise<Blob | undefined> {
     const context = canvas.getContext('2d');
     if (context === null) return undefined;
     context.drawImage(image, 0, 0, canvas.width, canvas.height);
-    return await new Promise<Blob | undefined>((resolve) => {
+    const png = await new Promise<Blob | null>((resolve) => {
       try {
-        canvas.toBlob((png) => resolve(png ?? undefined), 'image/png');
+        canvas.toBlob(resolve, 'image/png');
       } catch {
-        resolve(undefined);
+        resolve(null); // a tainted canvas (foreignObject) refuses to export
       }
     });
+    return png === null
+      ? undefined
+      : { png, width: Math.round(canvas.width / scale), height: Math.round(canvas.height / scale) };
   } finally {
     URL.revokeObjectURL(url);
   }
