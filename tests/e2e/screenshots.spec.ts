@@ -1,55 +1,111 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { LANGUAGE_STORAGE_KEY } from './app-routes.ts';
+import { addRecord, navigate, PASSPHRASE, SAMPLE_RECORDS, waitUntilSaved } from './vault-screens.ts';
 
-const SHOTS = [
-  { name: 'phone-overview-light', width: 390, height: 844, theme: 'light', path: '/', locale: 'en', menu: false },
-  { name: 'phone-menu-open-dark', width: 390, height: 844, theme: 'dark', path: '/', locale: 'de', menu: true },
-  { name: 'phone-settings-fr', width: 390, height: 844, theme: 'light', path: '/settings', locale: 'fr', menu: false },
-  { name: 'desktop-overview-light', width: 1280, height: 800, theme: 'light', path: '/', locale: 'en', menu: false },
-  {
-    name: 'desktop-access-log-dark',
-    width: 1280,
-    height: 800,
-    theme: 'dark',
-    path: '/access-log',
-    locale: 'fr',
-    menu: false,
-  },
-  {
-    name: 'desktop-settings-de',
-    width: 1280,
-    height: 800,
-    theme: 'light',
-    path: '/settings',
-    locale: 'de',
-    menu: false,
-  },
+/** Where the pictures go (a separate folder keeps them apart from a parallel run's test-results). */
+const DIR = process.env['SCREENSHOT_DIR'] ?? 'test-results/screenshots';
+
+const RUNS = [
+  { name: 'phone', width: 390, height: 844, theme: 'light', locale: 'en' },
+  { name: 'phone-dark', width: 390, height: 844, theme: 'dark', locale: 'de' },
+  { name: 'desktop', width: 1280, height: 800, theme: 'light', locale: 'fr' },
+  { name: 'desktop-dark', width: 1280, height: 800, theme: 'dark', locale: 'en' },
 ] as const;
 
-// Written for people to look at (test-results/shell-screenshots/), not compared pixel by pixel.
-for (const shot of SHOTS) {
-  test(`screenshot ${shot.name} (${shot.width}x${shot.height})`, async ({ browser, baseURL }) => {
+// Written for people to look at (test-results/screenshots/), not compared pixel by pixel.
+for (const run of RUNS) {
+  test(`screenshots of every vault screen, ${run.name} (${run.width}x${run.height}, ${run.locale})`, async ({
+    browser,
+    baseURL,
+  }) => {
+    test.setTimeout(240_000);
     const context = await browser.newContext({
       baseURL,
-      viewport: { width: shot.width, height: shot.height },
-      colorScheme: shot.theme,
-      locale: shot.locale,
+      viewport: { width: run.width, height: run.height },
+      colorScheme: run.theme,
+      locale: run.locale,
     });
     const page = await context.newPage();
     await page.addInitScript(([key, value]) => localStorage.setItem(key, value), [
       LANGUAGE_STORAGE_KEY,
-      shot.locale,
+      run.locale,
     ] as const);
-    await page.goto(shot.path);
-    await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
-    // Let the one-off "works offline" message pass out of the picture: it is not part of the shell.
+    const shot = async (screen: string, fullPage = false): Promise<void> => {
+      await page
+        .getByRole('button', { name: /Dismiss|Fermer|Schließen/ })
+        .first()
+        .click({ timeout: 1000 })
+        .catch(() => undefined);
+      await page.screenshot({ path: `${DIR}/${run.name}-${screen}.png`, fullPage });
+    };
+
+    await page.goto('/');
+    await expect(page.locator('#create-passphrase')).toBeVisible();
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
-    await page
-      .getByRole('button', { name: /Dismiss|Fermer|Schließen/ })
-      .click({ timeout: 5000 })
-      .catch(() => undefined);
-    if (shot.menu) await page.getByRole('button', { name: /Menu|Menü/ }).click();
-    await page.screenshot({ path: `test-results/shell-screenshots/${shot.name}.png` });
+    await page.locator('#create-passphrase').fill('summer2024');
+    await page.locator('#create-confirmation').fill('summer2024');
+    await page.locator('form:has(#create-passphrase) button[type="submit"]').click();
+    await expect(page.locator('#create-passphrase-error')).toBeVisible();
+    await shot('onboarding-weak');
+    await page.locator('#create-passphrase').fill(PASSPHRASE);
+    await page.locator('#create-confirmation').fill(PASSPHRASE);
+    await expect(page.locator('#create-strength')).not.toBeEmpty();
+    await shot('onboarding');
+    await page.locator('form:has(#create-passphrase) button[type="submit"]').click();
+    const kit = page.getByTestId('recovery-kit');
+    await expect(kit).toBeVisible({ timeout: 60_000 });
+    await expect(kit.locator('img')).toBeVisible();
+    await shot('recovery-kit', true);
+    await kit.locator('input[type="checkbox"]').check();
+    await kit.locator('button[type="submit"]').click();
+    await expect(page.locator('#record-search')).toBeVisible();
+    await shot('overview-empty');
+
+    const ids: string[] = [];
+    for (const record of SAMPLE_RECORDS) ids.push(await addRecord(page, record));
+    await waitUntilSaved(page);
+    await navigate(page, `/records/${ids[0] ?? ''}`);
+    await expect(page.locator('table')).toBeVisible();
+    await shot('record', true);
+    await navigate(page, `/records/${ids[0] ?? ''}/edit`);
+    await expect(page.locator('#record-title')).toBeVisible();
+    await shot('record-edit', true);
+    await navigate(page, '/');
+    await expect(page.locator('.timeline-entry')).toHaveCount(SAMPLE_RECORDS.length);
+    await shot('overview', true);
+    await page.locator('#record-search').fill('haemo');
+    await expect(page.locator('.timeline-entry')).toHaveCount(1);
+    await shot('overview-search');
+    await navigate(page, '/records');
+    await shot('records');
+    await navigate(page, '/personal');
+    await expect(page.locator('.timeline-entry')).toHaveCount(1);
+    await shot('personal');
+    await navigate(page, '/settings');
+    await expect(page.locator('#settings-autolock')).toBeVisible();
+    await shot('settings', true);
+    if (run.width < 600) {
+      await page.getByRole('button', { name: /Menu|Menü/ }).click();
+      await shot('menu-open');
+    }
+
+    await lockAndShowUnlock(page);
+    await shot('unlock');
+    await page.locator('#unlock-passphrase').fill('not my passphrase at all');
+    await page.locator('form.unlock-form button[type="submit"]').click();
+    await expect(page.locator('#unlock-passphrase-error')).toBeVisible({ timeout: 60_000 });
+    await shot('unlock-wrong');
+    await page.locator('.unlock-form .button-link').click();
+    await expect(page.locator('#unlock-recovery-key')).toBeVisible();
+    await shot('unlock-recovery');
     await context.close();
   });
+}
+
+async function lockAndShowUnlock(page: Page): Promise<void> {
+  await page
+    .locator('header')
+    .getByRole('button', { name: /^(Lock|Verrouiller|Sperren)$/ })
+    .click();
+  await expect(page.locator('#unlock-passphrase')).toBeVisible();
 }

@@ -16,12 +16,14 @@ export function formatCareDate(day: string, locale: string): string {
 }
 
 /**
- * A timeline month heading ("March 2026", "mars 2026", "März 2026").
+ * A timeline month heading ("March 2026", "Mars 2026", "März 2026").
  *
- * @example formatMonth('2026-03', 'de') // "März 2026"
+ * @example formatMonth('2026-03', 'fr') // "Mars 2026"
  */
 export function formatMonth(month: string, locale: string): string {
-  return new Intl.DateTimeFormat(locale, { month: 'long', year: 'numeric' }).format(dayToDate(`${month}-01`));
+  const text = new Intl.DateTimeFormat(locale, { month: 'long', year: 'numeric' }).format(dayToDate(`${month}-01`));
+  // French writes months in lower case; a heading still starts with a capital ("Mars 2026").
+  return text.charAt(0).toLocaleUpperCase(locale) + text.slice(1);
 }
 
 /** Today as `YYYY-MM-DD` in local time (the default date of care of a new record). */
