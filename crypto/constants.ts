@@ -96,6 +96,9 @@ export const LIMITS = {
   reason: 1000,
   presence: 4096,
   envelope: 512 * 1024,
+  /** Snapshots may be larger: the index of a 10,000-record vault deflates to ~700 KiB (its record ids and roots
+   * are random, so they do not compress), and a snapshot body inflates to at most `yjs` anyway. */
+  snapshotEnvelope: 4 * 1024 * 1024,
   yjs: 4 * 1024 * 1024,
   frame: 1024 * 1024,
 } as const;

@@ -52,11 +52,13 @@ function checkCoverage(coverage: Coverage): void {
  * and a ciphertext of at least a tag (`bad_encoding`).
  */
 export function parseEnvelope(bytes: Uint8Array): ParsedEnvelope {
-  if (bytes.length > LIMITS.envelope) throw new CryptoError('too_large', 'envelope over 512 KiB');
+  if (bytes.length > LIMITS.snapshotEnvelope) throw new CryptoError('too_large', 'envelope over 4 MiB');
   const r = new ByteReader(bytes);
   const version = r.u8();
   if (version !== VERSION) throw new CryptoError('unknown_version', 'envelope version');
   const type = r.u8();
+  // Updates and deposits stay at 512 KiB; only snapshots may be larger (§7.5, §22.6).
+  if (type !== TYPE.snapshot && bytes.length > LIMITS.envelope) throw new CryptoError('too_large', 'envelope over 512 KiB');
   const author = r.varint();
   const epoch = r.varint();
   let header: EnvelopeHeader;

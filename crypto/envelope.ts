@@ -79,7 +79,8 @@ function sealEnvelope(header: EnvelopeHeader, body: Uint8Array, keys: EnvelopeSe
   const ct = aeadEncrypt(keys.key, nonce, body, adWithDomain(d.ad, ctx));
   const sig = sign(keys.authorSk, d.sig, concat(ctx, nonce, ct));
   const envelope = concat(headerBytes, nonce, ct, sig);
-  if (envelope.length > LIMITS.envelope) throw new CryptoError('too_large', 'envelope over 512 KiB');
+  const limit = header.type === TYPE.snapshot ? LIMITS.snapshotEnvelope : LIMITS.envelope;
+  if (envelope.length > limit) throw new CryptoError('too_large', 'envelope over its size limit');
   return envelope;
 }
 

@@ -60,7 +60,7 @@ export function decodeClientPayload(type: number, payload: Uint8Array): ClientFr
         sig: r.bytes(64),
         genesis: r.vbytes(WIRE_LIMITS.entryBytes),
         wraps: vbytesList(r, WIRE_LIMITS.entryBytes),
-        indexSnapshot: r.vbytes(WIRE_LIMITS.envelopeBytes),
+        indexSnapshot: r.vbytes(WIRE_LIMITS.snapshotEnvelopeBytes),
       };
       break;
     case CLIENT_FRAME.MEMBER_GET:
@@ -92,7 +92,7 @@ export function decodeClientPayload(type: number, payload: Uint8Array): ClientFr
         type: 'SNAPSHOT_PUT',
         recordId: r.bytes(16),
         baseRv: r.varint(U53_MAX),
-        snapshot: r.vbytes(WIRE_LIMITS.envelopeBytes),
+        snapshot: r.vbytes(WIRE_LIMITS.snapshotEnvelopeBytes),
       };
       break;
     case CLIENT_FRAME.FETCH:

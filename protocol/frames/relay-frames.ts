@@ -95,7 +95,7 @@ export function decodeRelayPayload(type: number, payload: Uint8Array): RelayFram
         rv: r.varint(U53_MAX),
         groups: readList(r, () => ({
           recordId: r.bytes(16),
-          envelopes: readList(r, () => r.vbytes(WIRE_LIMITS.envelopeBytes)),
+          envelopes: readList(r, () => r.vbytes(WIRE_LIMITS.snapshotEnvelopeBytes)),
         })),
       };
       break;

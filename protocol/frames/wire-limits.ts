@@ -2,6 +2,8 @@
 export const WIRE_LIMITS = {
   /** An envelope (update, snapshot, deposit) is at most 512 KiB. */
   envelopeBytes: 512 * 1024,
+  /** A snapshot envelope (SNAPSHOT_PUT, VAULT_CREATE's index, and in RECORDS) is at most 4 MiB. */
+  snapshotEnvelopeBytes: 4 * 1024 * 1024,
   /** A blob chunk in one BLOB_CHUNK frame. */
   blobChunkBytes: 512 * 1024,
   /** A presence ciphertext. */

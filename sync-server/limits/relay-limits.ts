@@ -16,7 +16,8 @@ export interface RelayLimits {
 }
 
 export const DEFAULT_LIMITS: RelayLimits = {
-  maxFrameBytes: 1024 * 1024,
+  // One snapshot envelope (up to 4 MiB) must fit in a frame with its header.
+  maxFrameBytes: 4 * 1024 * 1024 + 64 * 1024,
   messagesPerSecond: 200,
   messageBurst: 400,
   connectionsPerMinute: 120,

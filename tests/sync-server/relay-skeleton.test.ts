@@ -1,3 +1,4 @@
+import { DEFAULT_LIMITS } from '#sync-server/limits/relay-limits';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION } from '#protocol';
 import { startTestRelay, type TestRelay } from '#tests/helpers/relay';
@@ -74,7 +75,7 @@ describe('relay skeleton over a real socket', () => {
       origin: `http://localhost:${sut.port}`,
       signingKey: Buffer.from(sut.identity.publicKey).toString('base64url'),
       protocols: [PROTOCOL_VERSION],
-      maxFrameBytes: 1024 * 1024,
+      maxFrameBytes: DEFAULT_LIMITS.maxFrameBytes,
     });
   });
 
