@@ -352,7 +352,9 @@ export function createRecordStore(options: RecordStoreOptions) {
   function needsCompaction(hex: string, idle: boolean): boolean {
     const t = trailing.get(hex);
     if (t === undefined) return false;
-    if (t.count >= policy.maxTrailing) return true;
+    // A large snapshot (the index of a big vault) is costly to rewrite: let more updates trail behind it, in
+    // proportion to its size (one trailing update per 2 KiB of snapshot), so rewriting it stays a small share.
+    if (t.count >= Math.max(policy.maxTrailing, Math.floor(t.snapshotBytes / 2048))) return true;
     if (t.count >= 2 && t.bytes >= Math.max(policy.minTrailingBytes, t.snapshotBytes)) return true;
     return idle && t.count >= policy.idleMinTrailing;
   }
