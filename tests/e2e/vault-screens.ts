@@ -20,20 +20,30 @@ export interface SampleRecord {
   observations?: { name: string; value: string; unit?: string; low?: string; high?: string }[];
 }
 
+export const LAB_RECORD: SampleRecord = {
+  category: 'lab-result',
+  title: 'Blood count',
+  date: '2026-03-05',
+  author: 'Dr Anne Martin',
+  organisation: 'Laboratoire Central',
+  tags: 'yearly check-up, fasting',
+  note: 'Taken fasting, 8 am.',
+  observations: [
+    { name: 'Haemoglobin', value: '11.2', unit: 'g/dL', low: '12', high: '16' },
+    { name: 'Leucocytes', value: '6.1', unit: 'G/L', low: '4', high: '10' },
+  ],
+};
+
+export const PERSONAL_RECORD: SampleRecord = {
+  category: 'personal-space',
+  title: 'Symptom diary',
+  date: '2026-02-14',
+  level: 'secret',
+  note: 'Headaches in the evening, three times this week.',
+};
+
 export const SAMPLE_RECORDS: readonly SampleRecord[] = [
-  {
-    category: 'lab-result',
-    title: 'Blood count',
-    date: '2026-03-05',
-    author: 'Dr Anne Martin',
-    organisation: 'Laboratoire Central',
-    tags: 'yearly check-up, fasting',
-    note: 'Taken fasting, 8 am.',
-    observations: [
-      { name: 'Haemoglobin', value: '11.2', unit: 'g/dL', low: '12', high: '16' },
-      { name: 'Leucocytes', value: '6.1', unit: 'G/L', low: '4', high: '10' },
-    ],
-  },
+  LAB_RECORD,
   {
     category: 'prescription',
     title: 'Iron supplement',
@@ -42,13 +52,7 @@ export const SAMPLE_RECORDS: readonly SampleRecord[] = [
     level: 'restricted',
   },
   { category: 'vaccination', title: 'Tetanus booster', date: '2025-11-20', organisation: 'Pharmacie du Parc' },
-  {
-    category: 'personal-space',
-    title: 'Symptom diary',
-    date: '2026-02-14',
-    level: 'secret',
-    note: 'Headaches in the evening, three times this week.',
-  },
+  PERSONAL_RECORD,
 ];
 
 /** Creates a vault from the onboarding screen and goes past the recovery kit; ends on the overview. */
