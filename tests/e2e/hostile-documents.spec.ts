@@ -71,7 +71,7 @@ async function createVaultWithRecord(page: Page, files: readonly string[]): Prom
   await page.getByLabel('Choose a passphrase').fill(PASSPHRASE);
   await page.getByLabel('Type the passphrase again').fill(PASSPHRASE);
   await page.getByRole('button', { name: 'Create my record' }).click();
-  await page.getByLabel('I have saved my recovery kit').check({ timeout: 30_000 });
+  await page.getByLabel('I have saved my recovery kit').check({ timeout: 120_000 });
   await page.getByRole('button', { name: 'Continue' }).click();
   await page.getByRole('link', { name: 'Add a record' }).first().click();
   await page.getByLabel('Title', { exact: true }).fill('Hostile documents');

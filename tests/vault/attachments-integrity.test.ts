@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { attachmentChunkCount } from '#crypto';
 import { isVaultError, type VaultErrorCode } from '#vault';
+import type { BlobChunkRow } from '#vault/store/vault-db';
 import { attachmentHarness, inputFile, readAll, textBytes, type AttachmentHarness } from './attachments-support.ts';
 
-const SIZE = 200_000; // four chunks
+/** 40 secretstream chunks: three rows of 16, 16 and 8 chunks (vault/attachments/blob-rows.ts). */
+const SIZE = 40 * 65_536 - 1_000;
+const ROWS = 3;
+const CHUNK = 65_553;
+const PREFIX = 26;
 
 async function readError(
   h: AttachmentHarness,
@@ -19,40 +23,58 @@ async function readError(
   }
 }
 
+async function row(h: AttachmentHarness, fileId: string, index: number): Promise<BlobChunkRow> {
+  const found = await h.db.blobs.where({ blobId: fileId, index }).first();
+  if (found === undefined) throw new Error(`no row ${String(index)}`);
+  return found;
+}
+
 describe('vault attachments: tampered storage', () => {
+  it('stores the 40 chunks as three rows, the prefix leading the first', async () => {
+    const h = await attachmentHarness();
+    const meta = await h.store.add(h.recordId, inputFile(textBytes(SIZE), 'notes.txt'));
+    const rows = await h.db.blobs.where('blobId').equals(meta.fileId).sortBy('index');
+    expect(rows.map((r) => r.bytes.length)).toEqual([PREFIX + 16 * CHUNK, 16 * CHUNK, SIZE - 32 * 65_536 + 8 * 17]);
+  });
+
   it('errors the stream and reports a flipped bit in a chunk', async () => {
     const h = await attachmentHarness();
     const meta = await h.store.add(h.recordId, inputFile(textBytes(SIZE), 'notes.txt'));
-    const row = await h.db.blobs.where({ blobId: meta.fileId, index: 2 }).first();
-    if (row === undefined) throw new Error('no chunk 2');
-    row.bytes[100] = (row.bytes[100] ?? 0) ^ 1;
-    await h.db.blobs.put(row);
+    const second = await row(h, meta.fileId, 1);
+    const at = 2 * CHUNK + 100; // inside chunk 18
+    second.bytes[at] = (second.bytes[at] ?? 0) ^ 1;
+    await h.db.blobs.put(second);
 
     const outcome = await readError(h, meta.fileId);
     expect(outcome.code).toBe('attachment_unreadable');
-    expect(outcome.got).toBe(2 * 65_536); // the two chunks before it verified; the caller discards them
+    expect(outcome.got).toBe(18 * 65_536); // the chunks before it verified; the caller discards them
     expect(h.problems).toEqual([{ code: 'tampered_row', table: 'blobs', recordId: h.recordId }]);
   });
 
   it.each([
     [
-      'a missing chunk',
+      'a missing row',
       async (h: AttachmentHarness, fileId: string) => {
         await h.db.blobs.where({ blobId: fileId, index: 1 }).delete();
       },
     ],
     [
-      'a missing last chunk',
+      'a missing last row',
       async (h: AttachmentHarness, fileId: string) => {
-        await h.db.blobs.where({ blobId: fileId, index: attachmentChunkCount(SIZE) - 1 }).delete();
+        await h.db.blobs.where({ blobId: fileId, index: ROWS - 1 }).delete();
       },
     ],
     [
-      'two chunks swapped',
+      'the last chunk cut off',
       async (h: AttachmentHarness, fileId: string) => {
-        const a = await h.db.blobs.where({ blobId: fileId, index: 1 }).first();
-        const b = await h.db.blobs.where({ blobId: fileId, index: 2 }).first();
-        if (a === undefined || b === undefined) throw new Error('no chunks');
+        const last = await row(h, fileId, ROWS - 1);
+        await h.db.blobs.put({ ...last, bytes: last.bytes.slice(0, 7 * CHUNK) });
+      },
+    ],
+    [
+      'two rows swapped',
+      async (h: AttachmentHarness, fileId: string) => {
+        const [a, b] = [await row(h, fileId, 1), await row(h, fileId, 2)];
         await h.db.blobs.bulkPut([
           { ...a, bytes: b.bytes },
           { ...b, bytes: a.bytes },
@@ -60,13 +82,23 @@ describe('vault attachments: tampered storage', () => {
       },
     ],
     [
-      'an extra chunk after the final one',
+      'two chunks swapped inside a row',
       async (h: AttachmentHarness, fileId: string) => {
-        await h.db.blobs.add({ blobId: fileId, index: attachmentChunkCount(SIZE), bytes: new Uint8Array(100) });
+        const second = await row(h, fileId, 1);
+        const bytes = second.bytes.slice();
+        bytes.set(second.bytes.subarray(3 * CHUNK, 4 * CHUNK), 2 * CHUNK);
+        bytes.set(second.bytes.subarray(2 * CHUNK, 3 * CHUNK), 3 * CHUNK);
+        await h.db.blobs.put({ ...second, bytes });
       },
     ],
     [
-      'a chunk that is not bytes',
+      'an extra row after the final one',
+      async (h: AttachmentHarness, fileId: string) => {
+        await h.db.blobs.add({ blobId: fileId, index: ROWS, bytes: new Uint8Array(100) });
+      },
+    ],
+    [
+      'a row that is not bytes',
       async (h: AttachmentHarness, fileId: string) => {
         await h.db.blobs.put({ blobId: fileId, index: 0, bytes: 'oops' as unknown as Uint8Array });
       },
@@ -115,10 +147,10 @@ describe('vault attachments: orphans', () => {
     const h = await attachmentHarness();
     const kept = await h.store.add(h.recordId, inputFile(textBytes(SIZE), 'kept.txt'));
     const crashed = h.records.newFileId();
-    await h.db.blobs.bulkAdd([0, 1, 2].map((index) => ({ blobId: crashed, index, bytes: new Uint8Array(65_553) })));
+    await h.db.blobs.bulkAdd([0, 1].map((index) => ({ blobId: crashed, index, bytes: new Uint8Array(16 * CHUNK) })));
 
     expect(await h.store.collectOrphans()).toBe(1);
-    expect(await h.counts()).toEqual({ blobs: attachmentChunkCount(SIZE), states: 1 });
+    expect(await h.counts()).toEqual({ blobs: ROWS, states: 1 });
     expect(await readAll(h.store.open(h.recordId, kept.fileId))).toHaveLength(SIZE);
     expect(await h.store.collectOrphans()).toBe(0);
   });

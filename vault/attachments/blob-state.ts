@@ -7,7 +7,7 @@ import { VaultError } from '../records/vault-error.ts';
 export interface BlobState {
   /** Plaintext size in bytes. */
   readonly size: number;
-  /** Number of rows in `blobs` (one per secretstream chunk). */
+  /** Number of secretstream chunks (the `blobs` rows hold 16 each). */
   readonly chunks: number;
   /** Every chunk is written: set in the same transaction as the last chunk. */
   readonly complete: boolean;

@@ -14,7 +14,7 @@ import type { AttachmentMeta } from '../records/record-schema.ts';
 import { isVaultError, VaultError } from '../records/vault-error.ts';
 import type { VaultDb } from '../store/vault-db.ts';
 import type { AttachmentInputFile, ProgressListener, StoreProblem, VaultAttachments } from '../vault-api.ts';
-import { deleteBlobRows, readBlobRows, writeBlobRows } from './blob-rows.ts';
+import { deleteBlobRows, readBlobRows, rowCount, writeBlobRows } from './blob-rows.ts';
 import { decodeBlobState, encodeBlobState, type BlobState } from './blob-state.ts';
 import { checkStructure, TAIL_BYTES } from './check-structure.ts';
 import { collectOrphanBlobs } from './collect-orphan-blobs.ts';
@@ -101,7 +101,8 @@ export function createVaultAttachments(ctx: AttachmentStoreContext): VaultAttach
     try {
       onProgress?.({ phase: 'write', done: 0, total });
       await writeBlobRows(db, fileId, blob, {
-        onRows: (rows) => onProgress?.({ phase: 'write', done: Math.min(total, rows * ATTACHMENT_CHUNK_BYTES), total }),
+        onChunks: (chunks) =>
+          onProgress?.({ phase: 'write', done: Math.min(total, chunks * ATTACHMENT_CHUNK_BYTES), total }),
         finish: (chunks) => ({
           recordId,
           bytes: sealState(fileId, {
@@ -158,7 +159,7 @@ export function createVaultAttachments(ctx: AttachmentStoreContext): VaultAttach
         total = meta.size;
         const context = { vaultId: ctx.vaultId, recordId: fromHex(recordId), fileId: fromHex(fileId), size: total };
         // The size and blob id come from the signed record, not from the local row: a swapped blob fails.
-        const rows = readBlobRows(db, fileId, attachmentChunkCount(total));
+        const rows = readBlobRows(db, fileId, rowCount(attachmentChunkCount(total)));
         plain = decryptAttachment(
           rows,
           key,
