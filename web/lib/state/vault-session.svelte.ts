@@ -52,6 +52,9 @@ export class VaultSession {
     this.#starting ??= this.#access.list().then((vaults) => {
       this.vaults = vaults;
       if (this.status === 'starting') this.status = vaults.length === 0 ? 'new' : 'locked';
+      // No vault yet: fetch and keep the relay's descriptor now, while the first visit is online, so the
+      // vault can still be created if the network is gone by the time the person chooses a passphrase.
+      if (vaults.length === 0) loadRelayDescriptor().catch(() => undefined);
     });
     return this.#starting;
   }
