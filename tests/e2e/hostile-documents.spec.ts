@@ -5,6 +5,7 @@
 // app, then shown by the attachment viewer; the page must see no dialog, no script run (window.__pwned), no
 // request off the app's origin, no navigation and no new window.
 import { expect, test, type BrowserContext, type Locator, type Page } from '@playwright/test';
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -76,7 +77,8 @@ async function createVaultWithRecord(page: Page, files: readonly string[]): Prom
   await page.getByRole('link', { name: 'Add a record' }).first().click();
   await page.getByLabel('Title', { exact: true }).fill('Hostile documents');
   await page.getByLabel('Date of care').fill('2024-03-05');
-  await page.getByTestId('file-input').setInputFiles(files.map((name) => path.join(FIXTURES, name)));
+  if (files.length > 0)
+    await page.getByTestId('file-input').setInputFiles(files.map((name) => path.join(FIXTURES, name)));
   await page.getByRole('button', { name: 'Save the record' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Hostile documents' })).toBeVisible();
 }
@@ -212,5 +214,32 @@ test.describe('hostile documents', () => {
     await report.getByRole('button', { name: /Download the original/ }).click();
     expect((await download).suggestedFilename()).toBe('report.pdf');
     expect(seen.offOrigin).toEqual([]);
+  });
+
+  // Files the vault's own checks accept (the right magic bytes and trailer) but no decoder can read: refused by
+  // web/lib/attachments/check-file.ts. Enable once the upload path (web/lib/state/uploads.svelte.ts) awaits
+  // checkFileBeforeAdd(file) before vault.attachments.add (verified by hand with that one line added).
+  test.fixme('files that only a decoder finds broken are refused before they are encrypted', async ({ page }) => {
+    const fixture = (name: string) => fs.readFileSync(path.join(FIXTURES, name));
+    const square = fixture('square.png');
+    const garbled = Buffer.from(square); // IDAT payload overwritten: signature, IHDR and IEND intact
+    garbled.fill(0x55, 41, square.length - 16);
+    await createVaultWithRecord(page, []);
+    await page.getByRole('link', { name: 'Edit' }).click();
+    await page.getByTestId('file-input').setInputFiles([
+      { name: 'garbled.png', mimeType: 'image/png', buffer: garbled },
+      { name: 'empty.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.7\nstartxref\n9\n%%EOF\n') },
+      {
+        name: 'broken.svg',
+        mimeType: 'image/svg+xml',
+        buffer: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><g></svg>'),
+      },
+      { name: 'report.pdf', mimeType: 'application/pdf', buffer: fixture('report.pdf') },
+    ]);
+    await page.getByRole('button', { name: 'Save the changes' }).click();
+    for (const name of ['garbled.png', 'empty.pdf', 'broken.svg']) {
+      await expect(page.getByText(`${name} was not added.`)).toBeVisible({ timeout: 60_000 });
+    }
+    await expect(page.getByText('report.pdf was added.')).toBeVisible({ timeout: 60_000 });
   });
 });
