@@ -1,7 +1,8 @@
 import { expect, test, type Page } from '@playwright/test';
-import { APP_ROUTES } from './app-routes.ts';
+import { createVault, PASSPHRASE } from './vault-screens.ts';
 
-const NAV_PATHS = APP_ROUTES.filter((route) => route.inNav).map((route) => route.path);
+/** The sections of the navigation (web/lib/nav/nav-items.ts): there only once a vault is open. */
+const NAV_PATHS = ['/', '/records', '/personal', '/sharing', '/access-log', '/people', '/settings'];
 
 interface Focused {
   href: string | null;
@@ -38,21 +39,88 @@ function expectVisibleFocus(seen: Map<string, Focused>): void {
 }
 
 test('keyboard only, wide screen: Tab reaches every section with a visible focus ring', async ({ page }) => {
+  test.setTimeout(120_000);
   await page.setViewportSize({ width: 1280, height: 800 });
-  await page.goto('/');
-  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
-  const seen = await tabThroughNav(page, 20);
+  await createVault(page);
+  await page.locator('#main-content h1').focus();
+  await page.keyboard.press('Shift+Tab');
+  const seen = await tabThroughNav(page, 30);
   expectVisibleFocus(seen);
   console.log('focused:', [...seen.values()].map((f) => `${f.href} (${f.outline} ${f.outlineWidth}px)`).join(', '));
-  // Enter on a focused section goes there.
+  // Enter on a focused section goes there, and focus lands on its title.
   await page.keyboard.press('Enter');
   await expect(page).toHaveURL(/\/settings$/);
+  await expect(page.getByRole('heading', { level: 1, name: 'Settings' })).toBeFocused();
+});
+
+test('keyboard only: create a vault, save the kit, add a record, lock and unlock, never touching the mouse', async ({
+  page,
+}) => {
+  test.setTimeout(180_000);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto('/');
+  await expect(page.getByRole('heading', { level: 1, name: 'Create your health record' })).toBeVisible();
+  const passphrase = page.getByLabel('Choose a passphrase');
+  for (let i = 0; i < 15 && !(await passphrase.evaluate((el) => el === document.activeElement)); i++) {
+    await page.keyboard.press('Tab');
+  }
+  await expect(passphrase).toBeFocused();
+  await page.keyboard.type(PASSPHRASE);
+  await page.keyboard.press('Tab'); // Show
+  await page.keyboard.press('Tab');
+  await expect(page.getByLabel('Type the passphrase again')).toBeFocused();
+  await page.keyboard.type(PASSPHRASE);
+  await page.keyboard.press('Enter');
+  // The kit: its title takes focus; tick the box with Space, continue with Enter.
+  await expect(page.getByRole('heading', { level: 1, name: 'Save your recovery kit' })).toBeFocused({
+    timeout: 60_000,
+  });
+  const saved = page.getByRole('checkbox', { name: 'I have saved my recovery kit' });
+  for (let i = 0; i < 10 && !(await saved.evaluate((el) => el === document.activeElement)); i++) {
+    await page.keyboard.press('Tab');
+  }
+  await page.keyboard.press('Space');
+  await expect(saved).toBeChecked();
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1, name: 'Overview' })).toBeFocused();
+
+  // Add a record from the overview's button.
+  const add = page.getByRole('link', { name: 'Add a record' });
+  for (let i = 0; i < 10 && !(await add.evaluate((el) => el === document.activeElement)); i++) {
+    await page.keyboard.press('Tab');
+  }
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1, name: 'Add a record' })).toBeFocused();
+  const title = page.getByLabel('Title');
+  for (let i = 0; i < 10 && !(await title.evaluate((el) => el === document.activeElement)); i++) {
+    await page.keyboard.press('Tab');
+  }
+  await page.keyboard.type('Blood count');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1, name: 'Blood count' })).toBeFocused();
+
+  // Lock from the header, then unlock with the passphrase.
+  const lock = page.getByRole('banner').getByRole('button', { name: 'Lock' });
+  await lock.focus();
+  await page.keyboard.press('Enter');
+  const field = page.getByLabel('Passphrase', { exact: true });
+  await expect(field).toBeVisible();
+  for (let i = 0; i < 10 && !(await field.evaluate((el) => el === document.activeElement)); i++) {
+    await page.keyboard.press('Tab');
+  }
+  await page.keyboard.type(PASSPHRASE);
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1, name: 'Overview' })).toBeFocused({ timeout: 60_000 });
+  await expect(page.getByRole('link', { name: 'Blood count' })).toBeVisible();
 });
 
 test('keyboard only, phone: the Menu button opens the navigation, Tab walks it, Escape closes it', async ({ page }) => {
+  test.setTimeout(120_000);
   await page.setViewportSize({ width: 390, height: 844 });
-  await page.goto('/');
-  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  await createVault(page);
+  await page.keyboard.press('Escape');
+  await page.locator('body').focus();
   const menu = page.getByRole('button', { name: 'Menu' });
   await expect(menu).toHaveAttribute('aria-expanded', 'false');
   for (let i = 0; i < 10 && !(await menu.evaluate((el) => el === document.activeElement)); i++) {
@@ -61,7 +129,7 @@ test('keyboard only, phone: the Menu button opens the navigation, Tab walks it, 
   await expect(menu).toBeFocused();
   await page.keyboard.press('Enter');
   await expect(menu).toHaveAttribute('aria-expanded', 'true');
-  expectVisibleFocus(await tabThroughNav(page, 10));
+  expectVisibleFocus(await tabThroughNav(page, 15));
   await page.keyboard.press('Escape');
   await expect(menu).toHaveAttribute('aria-expanded', 'false');
   await expect(menu).toBeFocused();
