@@ -8,33 +8,18 @@ import {
   toHex,
   type ByteSource,
 } from '#crypto';
-import type { RecordsModel } from '../records/create-records-model.ts';
 import { clampUtf8, LIMITS, utf8Length } from '../records/limits.ts';
 import type { AttachmentMeta } from '../records/record-schema.ts';
 import { isVaultError, VaultError } from '../records/vault-error.ts';
-import type { VaultDb } from '../store/vault-db.ts';
-import type { AttachmentInputFile, ProgressListener, StoreProblem, VaultAttachments } from '../vault-api.ts';
+import type { AttachmentStoreContext } from '../store/attachment-store-context.ts';
+import type { AttachmentInputFile, ProgressListener, VaultAttachments } from '../vault-api.ts';
 import { deleteBlobRows, readBlobRows, rowCount, writeBlobRows } from './blob-rows.ts';
 import { decodeBlobState, encodeBlobState, type BlobState } from './blob-state.ts';
 import { checkStructure, TAIL_BYTES } from './check-structure.ts';
 import { collectOrphanBlobs } from './collect-orphan-blobs.ts';
 import { createTextCheck, SNIFF_BYTES, sniffMediaType, type AttachmentMediaType } from './sniff-media-type.ts';
 
-/** What the attachment store needs from the open vault. */
-export interface AttachmentStoreContext {
-  db: VaultDb;
-  /** Vault id, 16 bytes. */
-  vaultId: Uint8Array;
-  records: RecordsModel;
-  /** Seals a value as an LSK row (§18.3) under `table` and the row's primary key. */
-  sealRow(table: string, key: string, value: Uint8Array): Uint8Array;
-  /** Opens an LSK row; throws VaultError `tampered_row`. */
-  openRow(table: string, key: string, bytes: Uint8Array): Uint8Array;
-  random: { bytes(n: number): Uint8Array };
-  report(problem: StoreProblem): void;
-  /** Ensures the record's content is loaded before it is read or edited. */
-  loadRecord(id: string): Promise<unknown>;
-}
+export type { AttachmentStoreContext };
 
 export type VaultAttachmentStore = VaultAttachments & {
   /**
