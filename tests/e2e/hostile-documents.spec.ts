@@ -217,9 +217,8 @@ test.describe('hostile documents', () => {
   });
 
   // Files the vault's own checks accept (the right magic bytes and trailer) but no decoder can read: refused by
-  // web/lib/attachments/check-file.ts. Enable once the upload path (web/lib/state/uploads.svelte.ts) awaits
-  // checkFileBeforeAdd(file) before vault.attachments.add (verified by hand with that one line added).
-  test.fixme('files that only a decoder finds broken are refused before they are encrypted', async ({ page }) => {
+  // web/lib/attachments/check-file.ts, which the upload path (web/lib/state/uploads.svelte.ts) awaits first.
+  test('files that only a decoder finds broken are refused before they are encrypted', async ({ page }) => {
     const fixture = (name: string) => fs.readFileSync(path.join(FIXTURES, name));
     const square = fixture('square.png');
     const garbled = Buffer.from(square); // IDAT payload overwritten: signature, IHDR and IEND intact

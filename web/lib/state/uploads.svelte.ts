@@ -1,5 +1,6 @@
 import type { Vault } from '#vault';
 import { describeError } from '$lib/errors';
+import { checkFileBeforeAdd } from '$lib/attachments/check-file.ts';
 import { toAttachmentFile } from '$lib/vault/to-attachment-file.ts';
 
 export interface Upload {
@@ -30,6 +31,9 @@ class Uploads {
     const item = this.items.find((upload) => upload.id === id);
     if (item === undefined) return;
     try {
+      // The browser's own decoders first: an image it cannot decode or a PDF pdf.js cannot open is refused
+      // before anything is encrypted or stored (the vault checks magic bytes and structure again).
+      await checkFileBeforeAdd(file);
       await vault.attachments.add(recordId, toAttachmentFile(file), (progress) => {
         if (progress.phase === 'write') item.done = Math.min(progress.done, file.size);
       });
