@@ -1,6 +1,6 @@
 import type { WireErrorCode } from '#protocol';
 import { isVaultError, type VaultErrorCode } from '#vault';
-import { RelayUnavailableError } from '$lib/vault/load-relay-descriptor.ts';
+import { RelayUnavailableError } from '../vault/load-relay-descriptor.ts';
 import { AppError, type AppErrorCode } from './app-error.ts';
 
 /** What each vault error means for a person (a Record: a new vault code fails the type check here). */

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { VAULT_ERROR_CODES, VaultError } from '#vault';
+import { errorCodeOf } from '../../web/lib/errors/error-code-of.ts';
+import { RelayUnavailableError } from '../../web/lib/vault/load-relay-descriptor.ts';
+
+describe(errorCodeOf.name, () => {
+  it('gives every vault error code a meaning for people, never "unknown"', () => {
+    for (const code of VAULT_ERROR_CODES) {
+      expect(errorCodeOf(new VaultError(code, 'test')), code).not.toBe('unknown');
+    }
+  });
+
+  it('tells the attachment errors apart', () => {
+    expect(errorCodeOf(new VaultError('attachment_too_large', 'x'))).toBe('attachment-too-large');
+    expect(errorCodeOf(new VaultError('attachment_type_not_allowed', 'x'))).toBe('attachment-type-not-allowed');
+    expect(errorCodeOf(new VaultError('attachment_corrupt', 'x'))).toBe('attachment-corrupt');
+  });
+
+  it('reads the device’s quota from the vault, the relay’s from the wire', () => {
+    expect(errorCodeOf(new VaultError('quota_exceeded', 'x'))).toBe('storage-full');
+    expect(errorCodeOf({ code: 'quota_exceeded' })).toBe('relay-full');
+  });
+
+  it('says what to do when the relay cannot be reached for a first vault', () => {
+    expect(errorCodeOf(new RelayUnavailableError())).toBe('relay-setup-failed');
+  });
+});
