@@ -1,9 +1,12 @@
 import { expect, test, type Page } from '@playwright/test';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { LANGUAGE_STORAGE_KEY } from './app-routes.ts';
 import { addRecord, navigate, PASSPHRASE, SAMPLE_RECORDS, waitUntilSaved } from './vault-screens.ts';
 
 /** Where the pictures go (a separate folder keeps them apart from a parallel run's test-results). */
 const DIR = process.env['SCREENSHOT_DIR'] ?? 'test-results/screenshots';
+const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/attachments');
 
 const RUNS = [
   { name: 'phone', width: 390, height: 844, theme: 'light', locale: 'en' },
@@ -69,7 +72,14 @@ for (const run of RUNS) {
     await shot('record', true);
     await navigate(page, `/records/${ids[0] ?? ''}/edit`);
     await expect(page.locator('#record-title')).toBeVisible();
+    await page
+      .getByTestId('file-input')
+      .setInputFiles(['report.pdf', 'square.png', 'truncated.pdf'].map((name) => path.join(FIXTURES, name)));
     await shot('record-edit', true);
+    await page.locator('form.record-form button[type="submit"]').click();
+    await expect(page.locator('.upload-failed')).toHaveCount(1, { timeout: 60_000 });
+    await expect(page.locator('.attachment')).toHaveCount(2, { timeout: 60_000 });
+    await shot('record-files', true);
     await navigate(page, '/');
     await expect(page.locator('.timeline-entry')).toHaveCount(SAMPLE_RECORDS.length);
     await shot('overview', true);

@@ -27,7 +27,7 @@ describe(formatBytes.name, () => {
   it('uses the language’s units', () => {
     expect(formatBytes(1_500_000, 'en')).toBe('1.5 MB');
     expect(formatBytes(1_500_000, 'fr')).toMatch(/^1,5\s?Mo$/);
-    expect(formatBytes(512, 'en')).toBe('512 byte');
+    expect(formatBytes(512, 'en')).toBe('512 bytes');
   });
 });
 

@@ -17,7 +17,8 @@ export function formatBytes(bytes: number, locale: string): string {
   return formatNumber(value, locale, {
     style: 'unit',
     unit: UNITS[unit],
-    unitDisplay: 'short',
+    // "87 bytes", not "87 byte": below a kilobyte the long name reads right in every language.
+    unitDisplay: unit === 0 ? 'long' : 'short',
     maximumFractionDigits: unit === 0 || value >= 100 ? 0 : 1,
   });
 }
