@@ -113,9 +113,11 @@ export class VaultSession {
   #open(vault: Vault): void {
     this.vault = vault;
     this.saveState = vault.saveState();
-    this.problems = vault.problems();
+    // Copies: the vault hands out its own list and pushes to it, so the same array assigned again would not
+    // be a change for $state.raw, and the integrity banner would never appear for a problem found after unlock.
+    this.problems = [...vault.problems()];
     vault.onSaveState((state) => (this.saveState = state));
-    vault.onProblem(() => (this.problems = vault.problems()));
+    vault.onProblem(() => (this.problems = [...vault.problems()]));
     vault.records.onChange(() => this.revision++);
     // A fresh page: nothing decrypted survives in components, caches or closures of this one.
     vault.onLocked(() => location.replace('/'));
