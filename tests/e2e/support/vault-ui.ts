@@ -118,8 +118,8 @@ export interface RecordInput {
   tags?: string;
   note?: string;
   observations?: { name: string; value: string; unit?: string; low?: string; high?: string }[];
-  /** Picked with "Choose files": paths on disk, or bytes with names. */
-  files?: string[] | FilePayload[];
+  /** Picked with "Choose files": paths on disk (picked together), then bytes with names (picked together). */
+  files?: FileInput[];
   /** Given to "Take a photo" (the camera input), through the file chooser it opens. */
   photo?: FileInput;
 }
@@ -160,10 +160,16 @@ export async function addRecord(page: Page, record: RecordInput): Promise<string
     if (observation.low !== undefined) await row.getByLabel('Normal from', { exact: true }).fill(observation.low);
     if (observation.high !== undefined) await row.getByLabel('Normal up to', { exact: true }).fill(observation.high);
   }
-  if (record.files !== undefined && record.files.length > 0) {
+  const files = record.files ?? [];
+  const picks = [
+    files.filter((file): file is string => typeof file === 'string'),
+    files.filter((file): file is FilePayload => typeof file !== 'string'),
+  ];
+  for (const pick of picks) {
+    if (pick.length === 0) continue;
     const chooser = page.waitForEvent('filechooser');
     await form.getByRole('button', { name: 'Choose files' }).click();
-    await (await chooser).setFiles(record.files);
+    await (await chooser).setFiles(pick);
   }
   if (record.photo !== undefined) {
     const chooser = page.waitForEvent('filechooser');
