@@ -72,3 +72,4 @@ export type {
   VaultSettings,
   VaultSummary,
 } from './vault-api.ts';
+export { sniffMediaType, SNIFF_BYTES, ATTACHMENT_MEDIA_TYPES } from './attachments/index.ts';
