@@ -25,6 +25,8 @@ export interface VaultTimings {
   unlockCallMinusKdfMs: number;
   kdfEndToFullyLoadedMs: number;
   searches: SearchTiming[];
+  /** Bytes of the index document's Yjs state (its snapshot before deflate; §7.6 caps it at 4 MiB). */
+  indexStateBytes: number;
 }
 
 function newestOf(months: readonly { entries: readonly { id: string }[] }[], count: number): string[] {
@@ -44,6 +46,11 @@ function sameList(what: string, got: readonly string[], want: readonly string[])
   }
 }
 
+/** Asks the driver to read the CPU clocks of the Chromium processes (vault-bench-cpu.ts); a no-op without it. */
+async function cpuMark(label: string): Promise<void> {
+  await (globalThis as { benchCpuMark?: (label: string) => Promise<void> }).benchCpuMark?.(label);
+}
+
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? NaN;
@@ -55,6 +62,8 @@ export interface MeasureVaultInput extends Pick<PopulateResult, 'vaultId' | 'new
    * from the overview to `fullyLoaded`, and stops there.
    */
   profile?: 'overview' | 'load';
+  /** Stops after the overview: no full load, no searches (quick comparisons of the unlock path). */
+  overviewOnly?: boolean;
 }
 
 export async function measureVault(known: MeasureVaultInput, log: (line: string) => void): Promise<VaultTimings> {
@@ -64,6 +73,7 @@ export async function measureVault(known: MeasureVaultInput, log: (line: string)
   const kdf: KdfPort = async (passphrase, salt, params) => {
     kdfTimes.start = performance.now();
     const kek = await inThreadKdf(passphrase, salt, params);
+    await cpuMark('start');
     kdfTimes.end = performance.now();
     if (known.profile === 'overview') console.profile('overview');
     return kek;
@@ -74,6 +84,7 @@ export async function measureVault(known: MeasureVaultInput, log: (line: string)
   const unlocked = performance.now();
   const newest = newestOf(vault.records.timeline(), 50);
   const overview = performance.now();
+  await cpuMark('overview');
   if (known.profile === 'overview') console.profileEnd('overview');
   sameList('vault overview', newest, known.newest);
   const kdfMs = kdfTimes.end - kdfTimes.start;
@@ -85,12 +96,14 @@ export async function measureVault(known: MeasureVaultInput, log: (line: string)
     unlockCallMinusKdfMs: overview - called - kdfMs,
   };
   if (known.profile === 'load') console.profile('load');
-  if (known.profile !== 'overview') await vault.fullyLoaded;
-  const loaded = performance.now();
-  if (known.profile !== undefined) {
+  const stopEarly = known.profile === 'overview' || known.overviewOnly === true;
+  if (!stopEarly) await vault.fullyLoaded;
+  const loaded = stopEarly ? NaN : performance.now();
+  const indexStateBytes = vault.records.encodeIndexSnapshot().length;
+  if (known.profile !== undefined || stopEarly) {
     if (known.profile === 'load') console.profileEnd('load');
     vault.lock();
-    return { ...timings, kdfEndToFullyLoadedMs: loaded - kdfTimes.end, searches: [] };
+    return { ...timings, kdfEndToFullyLoadedMs: loaded - kdfTimes.end, searches: [], indexStateBytes };
   }
 
   const searches: SearchTiming[] = [];
@@ -120,7 +133,7 @@ export async function measureVault(known: MeasureVaultInput, log: (line: string)
   const problems = vault.problems();
   vault.lock();
   if (problems.length > 0) throw new Error(`vault problems after unlock: ${JSON.stringify(problems.slice(0, 5))}`);
-  return { ...timings, kdfEndToFullyLoadedMs: loaded - kdfTimes.end, searches };
+  return { ...timings, kdfEndToFullyLoadedMs: loaded - kdfTimes.end, searches, indexStateBytes };
 }
 
 interface PlainEntry {
@@ -138,6 +151,7 @@ function newestFirst(a: PlainEntry, b: PlainEntry): number {
 
 /** The baseline's overview: open the index doc with y-indexeddb, read its entries, the 50 newest. */
 export async function measureBaseline(known: Pick<PopulateResult, 'newest'>): Promise<{ loadToOverviewMs: number }> {
+  await cpuMark('start');
   const start = performance.now();
   const doc = new Y.Doc();
   const store = new IndexeddbPersistence(PLAIN_INDEX, doc);
@@ -152,6 +166,7 @@ export async function measureBaseline(known: Pick<PopulateResult, 'newest'>): Pr
     .slice(0, 50)
     .map((e) => e.id);
   const loadToOverviewMs = performance.now() - start;
+  await cpuMark('overview');
   await store.destroy();
   doc.destroy();
   sameList('baseline overview', newest, known.newest);

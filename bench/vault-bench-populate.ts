@@ -124,7 +124,14 @@ async function fill(vault: Vault, data: BenchData, log: Log): Promise<PopulateRe
 
   await populateBaseline(vault, entries, data, ids, log);
   lap('baseline');
-  return { vaultId: vault.id, attachments: data.attachments.length, ids, newest, queries, timings };
+  return {
+    vaultId: vault.id,
+    attachments: data.attachments.length,
+    ids,
+    newest,
+    queries,
+    timings,
+  };
 }
 
 function applyEdit(vault: Vault, id: string, edit: BenchEdit): void {

@@ -6,6 +6,7 @@ export interface CpuProfile {
   nodes: {
     id: number;
     callFrame: { functionName: string; url: string; lineNumber: number };
+    children?: number[];
   }[];
   samples?: number[];
   timeDeltas?: number[];
@@ -46,6 +47,9 @@ export function profileSummary(profile: CpuProfile, bundle: string, wallMs: numb
     return found;
   };
   const byNode = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parentOf = new Map<number, number>();
+  for (const n of profile.nodes) for (const child of n.children ?? []) parentOf.set(child, n.id);
+  const callersOf = new Map<string, Map<string, number>>();
   const selfByModule = new Map<string, number>();
   const selfByFunction = new Map<string, number>();
   let total = 0;
@@ -63,21 +67,45 @@ export function profileSummary(profile: CpuProfile, bundle: string, wallMs: numb
     total += ms;
     selfByModule.set(module, (selfByModule.get(module) ?? 0) + ms);
     selfByFunction.set(fn, (selfByFunction.get(fn) ?? 0) + ms);
+    // The nearest caller outside the function's own module: who asked for this work.
+    let up = parentOf.get(id);
+    let caller = '(root)';
+    while (up !== undefined) {
+      const f = byNode.get(up)?.callFrame;
+      const m = f === undefined ? '' : moduleOf(f.url, f.lineNumber);
+      if (f !== undefined && m !== module && m.includes('/')) {
+        caller = `${f.functionName} [${m}]`;
+        break;
+      }
+      up = parentOf.get(up);
+    }
+    for (const key of [fn, module]) {
+      const callers = callersOf.get(key) ?? new Map<string, number>();
+      callers.set(caller, (callers.get(caller) ?? 0) + ms);
+      callersOf.set(key, callers);
+    }
   });
   const top = (map: Map<string, number>, count: number) =>
     [...map]
       .sort((a, b) => b[1] - a[1])
       .slice(0, count)
-      .map(([name, ms]) => `| ${name} | ${ms.toFixed(1)} | ${((100 * ms) / total).toFixed(0)}% |`);
+      .map(([name, ms]) => {
+        const callers = [...(callersOf.get(name) ?? new Map<string, number>())]
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, 2)
+          .map(([c, t]) => `${c} ${t.toFixed(0)}`)
+          .join('; ');
+        return `| ${name} | ${ms.toFixed(1)} | ${((100 * ms) / total).toFixed(0)}% | ${callers} |`;
+      });
   return [
     `sampled ${total.toFixed(0)} ms busy of ${wallMs.toFixed(0)} ms wall (the rest: waiting, mostly on IndexedDB)`,
     '',
-    '| module | self ms | share |',
-    '| --- | ---: | ---: |',
+    '| module | self ms | share | top callers outside the module (ms) |',
+    '| --- | ---: | ---: | --- |',
     ...top(selfByModule, 14),
     '',
-    '| function [module] | self ms | share |',
-    '| --- | ---: | ---: |',
+    '| function [module] | self ms | share | called from (ms) |',
+    '| --- | ---: | ---: | --- |',
     ...top(selfByFunction, 20),
   ].join('\n');
 }

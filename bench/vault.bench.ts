@@ -5,7 +5,8 @@
  * user-data dir, so nothing is measured from a warm in-memory state.
  *
  * Usage: npm run bench -- vault [--records 10000] [--attachments 200] [--rounds 3] [--seed N] [--profile [load]]
- *        [--keep] [--reuse DIR]   (--keep leaves the data dir; --reuse DIR measures a kept one again)
+ *        [--keep] [--reuse DIR] [--overview-only]   (--keep leaves the data dir; --reuse DIR measures a kept one
+ *        again; --overview-only skips the full load and the searches)
  * Targets (issue 6): overview < 1 s after the KDF, search < 300 ms, stored bytes <= 1.3 x the baseline.
  */
 import { build } from 'esbuild';
@@ -17,8 +18,9 @@ import { chromium, type Page } from '@playwright/test';
 import { chromiumLaunch } from '../playwright.config.ts';
 import type { VaultBench } from './vault-bench-page.ts';
 import type { PopulateResult } from './vault-bench-populate.ts';
-import type { BytesReport, VaultTimings } from './vault-bench-measure.ts';
-import { printReport } from './vault-bench-report.ts';
+import type { BytesReport } from './vault-bench-measure.ts';
+import { cpuBetween, cpuSnapshot, type CpuSpent } from './vault-bench-cpu.ts';
+import { printReport, type BaselineRun, type VaultRun } from './vault-bench-report.ts';
 import { profileSummary, type CpuProfile } from './vault-bench-profile.ts';
 
 const args = process.argv.slice(2);
@@ -40,36 +42,75 @@ const profileTarget: 'overview' | 'load' | undefined = args.includes('--profile'
   : undefined;
 const KNOWN = 'bench-known.json';
 
+/** What the page puts on globalThis (evaluated functions are sent as source: they cannot close over Node values). */
+type PageGlobal = { vaultBench: VaultBench };
+
 const bundleDir = fs.mkdtempSync(path.join(os.tmpdir(), 'carnet-vault-bench-js-'));
 const dataDir = reuse ?? fs.mkdtempSync(path.join(os.tmpdir(), 'carnet-vault-bench-data-'));
-await build({
-  entryPoints: ['bench/vault-bench-page.ts'],
-  bundle: true,
-  format: 'esm',
-  platform: 'browser',
-  target: 'es2022',
-  outfile: path.join(bundleDir, 'bench.js'),
-  logLevel: 'warning',
-});
-fs.writeFileSync(
-  path.join(bundleDir, 'index.html'),
-  '<!doctype html><title>loading</title><script type="module" src="bench.js"></script>',
-);
 const server = http.createServer((req, res) => {
   const file = req.url === '/bench.js' ? 'bench.js' : 'index.html';
   res.writeHead(200, { 'content-type': file.endsWith('.js') ? 'text/javascript' : 'text/html' });
   res.end(fs.readFileSync(path.join(bundleDir, file)));
 });
-// IndexedDB belongs to the origin: every launch must see the same port.
-const port = Number(flag('--port') ?? 4391);
-await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+try {
+  await bundle();
+  // IndexedDB belongs to the origin: every launch of a run sees the same port, and a kept data dir remembers it.
+  const portFile = path.join(dataDir, 'bench-port');
+  const port = await listen(reuse === undefined ? 0 : Number(fs.readFileSync(portFile, 'utf8')));
+  fs.writeFileSync(portFile, String(port));
+  await run(port);
+} finally {
+  server.close();
+  fs.rmSync(bundleDir, { recursive: true, force: true });
+  if (reuse === undefined && !args.includes('--keep')) fs.rmSync(dataDir, { recursive: true, force: true });
+  else console.log(`data kept in ${dataDir} (npm run bench -- vault --reuse ${dataDir})`);
+}
 
-/** A new Chromium process over the data dir (IndexedDB persists there between launches). */
-async function inFreshBrowser<T>(what: string, run: (page: Page) => Promise<T>): Promise<T> {
-  const context = await chromium.launchPersistentContext(path.join(dataDir, 'profile'), {
-    ...chromiumLaunch,
-    headless: true,
+async function bundle(): Promise<void> {
+  await build({
+    entryPoints: ['bench/vault-bench-page.ts'],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    outfile: path.join(bundleDir, 'bench.js'),
+    logLevel: 'warning',
   });
+  fs.writeFileSync(
+    path.join(bundleDir, 'index.html'),
+    '<!doctype html><title>loading</title><script type="module" src="bench.js"></script>',
+  );
+}
+
+function listen(port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      resolve((server.address() as { port: number }).port);
+    });
+  });
+}
+
+/**
+ * A new Chromium process over the data dir (IndexedDB persists there between launches). `cpu()` is the CPU time
+ * between the page's `start` and `overview` marks, when it made them.
+ */
+async function inFreshBrowser<T>(
+  port: number,
+  what: string,
+  work: (page: Page, cpu: () => CpuSpent | undefined) => Promise<T>,
+): Promise<T> {
+  const profileDir = path.join(dataDir, 'profile');
+  const context = await chromium.launchPersistentContext(profileDir, { ...chromiumLaunch, headless: true });
+  const marks = new Map<string, Map<string, number>>();
+  await context.exposeFunction('benchCpuMark', (label: string) => {
+    marks.set(label, cpuSnapshot(profileDir));
+  });
+  const cpu = () => {
+    const start = marks.get('start');
+    const end = marks.get('overview');
+    return start === undefined || end === undefined ? undefined : cpuBetween(start, end);
+  };
   try {
     const page = context.pages()[0] ?? (await context.newPage());
     page.on('console', (message) => {
@@ -81,7 +122,7 @@ async function inFreshBrowser<T>(what: string, run: (page: Page) => Promise<T>):
     await page.goto(`http://127.0.0.1:${port}/`);
     await page.waitForFunction(() => document.title === 'ready');
     const t0 = performance.now();
-    const result = await run(page);
+    const result = await work(page, cpu);
     console.log(`${what}: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     return result;
   } finally {
@@ -89,14 +130,11 @@ async function inFreshBrowser<T>(what: string, run: (page: Page) => Promise<T>):
   }
 }
 
-/** What the page puts on globalThis (evaluated functions are sent as source: they cannot close over Node values). */
-type PageGlobal = { vaultBench: VaultBench };
-
-try {
+async function run(port: number): Promise<void> {
   let known: PopulateResult;
   if (reuse === undefined) {
     console.log(`Populating ${options.records} records and ${options.attachments} attachments of 1 MiB in ${dataDir}`);
-    known = await inFreshBrowser('population', (page) =>
+    known = await inFreshBrowser(port, 'population', (page) =>
       page.evaluate(async (o) => (globalThis as unknown as PageGlobal).vaultBench.populate(o), options),
     );
     fs.writeFileSync(path.join(dataDir, KNOWN), JSON.stringify(known));
@@ -104,59 +142,65 @@ try {
     known = JSON.parse(fs.readFileSync(path.join(dataDir, KNOWN), 'utf8')) as PopulateResult;
     console.log(`Reusing ${dataDir}: ${known.ids.length} records`);
   }
-  const check = { vaultId: known.vaultId, newest: known.newest, queries: known.queries };
-  const vaultRuns: VaultTimings[] = [];
-  const baselineRuns: number[] = [];
+  const check = {
+    vaultId: known.vaultId,
+    newest: known.newest,
+    queries: known.queries,
+    overviewOnly: args.includes('--overview-only'),
+  };
+  const vaultRuns: VaultRun[] = [];
+  const baselineRuns: BaselineRun[] = [];
   for (let round = 1; round <= rounds; round++) {
     vaultRuns.push(
-      await inFreshBrowser(`vault round ${round}/${rounds}`, (page) =>
-        page.evaluate(async (k) => (globalThis as unknown as PageGlobal).vaultBench.measureVault(k), check),
-      ),
+      await inFreshBrowser(port, `vault round ${round}/${rounds}`, async (page, cpu) => ({
+        ...(await page.evaluate(async (k) => (globalThis as unknown as PageGlobal).vaultBench.measureVault(k), check)),
+        cpu: cpu(),
+      })),
     );
-    const plain = await inFreshBrowser(`baseline round ${round}/${rounds}`, (page) =>
-      page.evaluate(async (k) => (globalThis as unknown as PageGlobal).vaultBench.measureBaseline(k), {
-        newest: known.newest,
-      }),
+    baselineRuns.push(
+      await inFreshBrowser(port, `baseline round ${round}/${rounds}`, async (page, cpu) => ({
+        ...(await page.evaluate(async (k) => (globalThis as unknown as PageGlobal).vaultBench.measureBaseline(k), {
+          newest: known.newest,
+        })),
+        cpu: cpu(),
+      })),
     );
-    baselineRuns.push(plain.loadToOverviewMs);
   }
-  const bytes: BytesReport = await inFreshBrowser('bytes', (page) =>
-    page.evaluate(async (k) => (globalThis as unknown as PageGlobal).vaultBench.storeReport(k), {
-      vaultId: known.vaultId,
-      ids: known.ids,
-    }),
-  );
-  if (profileTarget !== undefined) {
-    await inFreshBrowser('profile', async (page) => {
-      const cdp = await page.context().newCDPSession(page);
-      await cdp.send('Profiler.enable');
-      await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
-      const finished = new Promise<CpuProfile>((resolve) => {
-        cdp.on('Profiler.consoleProfileFinished', (event) => {
-          resolve(event.profile);
-        });
-      });
-      const timings = await page.evaluate(
-        async (k) => (globalThis as unknown as PageGlobal).vaultBench.measureVault(k),
-        {
-          ...check,
-          profile: profileTarget,
-        },
+  const bytes: BytesReport | undefined = check.overviewOnly
+    ? undefined
+    : await inFreshBrowser(port, 'bytes', (page) =>
+        page.evaluate(async (k) => (globalThis as unknown as PageGlobal).vaultBench.storeReport(k), {
+          vaultId: known.vaultId,
+          ids: known.ids,
+        }),
       );
-      const profile = await finished;
-      const wallMs =
-        profileTarget === 'load'
-          ? timings.kdfEndToFullyLoadedMs - timings.kdfEndToOverviewMs
-          : timings.kdfEndToOverviewMs;
-      const span = profileTarget === 'load' ? 'overview -> fullyLoaded' : 'KDF end -> overview';
-      console.log(`\nCPU profile of ${span} (${wallMs.toFixed(0)} ms):`);
-      console.log(profileSummary(profile, fs.readFileSync(path.join(bundleDir, 'bench.js'), 'utf8'), wallMs));
-    });
-  }
+  if (profileTarget !== undefined) await profile(port, profileTarget, check);
   printReport({ known, vaultRuns, baselineRuns, bytes });
-} finally {
-  server.close();
-  fs.rmSync(bundleDir, { recursive: true, force: true });
-  if (reuse === undefined && !args.includes('--keep')) fs.rmSync(dataDir, { recursive: true, force: true });
-  else console.log(`data kept in ${dataDir} (npm run bench -- vault --reuse ${dataDir})`);
+}
+
+/** A CPU profile of one phase of a vault unlock, summarised by module and function. */
+async function profile(
+  port: number,
+  target: 'overview' | 'load',
+  check: Pick<PopulateResult, 'vaultId' | 'newest' | 'queries'>,
+): Promise<void> {
+  await inFreshBrowser(port, 'profile', async (page) => {
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+    const finished = new Promise<CpuProfile>((resolve) => {
+      cdp.on('Profiler.consoleProfileFinished', (event) => {
+        resolve(event.profile);
+      });
+    });
+    const timings = await page.evaluate(async (k) => (globalThis as unknown as PageGlobal).vaultBench.measureVault(k), {
+      ...check,
+      profile: target,
+    });
+    const cpu = await finished;
+    const wallMs =
+      target === 'load' ? timings.kdfEndToFullyLoadedMs - timings.kdfEndToOverviewMs : timings.kdfEndToOverviewMs;
+    console.log(`\nCPU profile of ${target === 'load' ? 'overview -> fullyLoaded' : 'KDF end -> overview'}:`);
+    console.log(profileSummary(cpu, fs.readFileSync(path.join(bundleDir, 'bench.js'), 'utf8'), wallMs));
+  });
 }
