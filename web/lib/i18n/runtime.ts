@@ -36,9 +36,19 @@ function saved(): Locale | undefined {
 }
 
 let current: Locale = saved() ?? fromBrowser() ?? baseLocale;
+let reader: (() => Locale) | undefined;
 
 export function getLocale(): Locale {
-  return current;
+  return reader?.() ?? current;
+}
+
+/**
+ * Lets the UI make every `m.key()` call reactive: web/lib/state/locale-state.svelte.ts passes a function that
+ * reads its rune, so a template that shows a message re-renders in place when the language changes, keeping
+ * whatever the person was typing (no reload, no re-created components).
+ */
+export function trackLocale(read: () => Locale): void {
+  reader = read;
 }
 
 /** Switches language and remembers it; `reload: false` lets the UI re-render in place (the default here). */

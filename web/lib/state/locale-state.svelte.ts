@@ -1,4 +1,4 @@
-import { getLocale, locales, setLocale, type Locale } from '$lib/i18n/runtime.ts';
+import { getLocale, locales, setLocale, trackLocale, type Locale } from '$lib/i18n/runtime.ts';
 
 /**
  * The language the app speaks. runtime.ts resolves it (the saved choice, else the browser's languages,
@@ -8,6 +8,10 @@ import { getLocale, locales, setLocale, type Locale } from '$lib/i18n/runtime.ts
 class LocaleState {
   current: Locale = $state(getLocale());
   readonly available: readonly Locale[] = locales;
+
+  constructor() {
+    trackLocale(() => this.current);
+  }
 
   set(locale: Locale): void {
     setLocale(locale, { reload: false });
