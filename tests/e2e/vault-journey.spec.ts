@@ -151,7 +151,9 @@ test('the whole journey offline: create, three records with files, reload, lock,
 
   // 1. First visit, online: the service worker installs and takes control; the relay's descriptor is kept.
   await page.goto('/');
-  await expect(page.getByRole('heading', { level: 1, name: 'Create your health record' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: 'Create your health record' })).toBeVisible({
+    timeout: 30_000,
+  });
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 30_000 });
   await expect(page.getByText('Carnet now works without a network.')).toBeVisible();
   await expect.poll(async () => Object.values(await descriptorKept(page)).some(Boolean)).toBe(true);

@@ -35,7 +35,10 @@ export interface KitText {
 
 /** On the onboarding screen: creates a vault, reads the recovery kit, confirms it, and ends on the overview. */
 export async function createVault(page: Page, passphrase = PASSPHRASE): Promise<KitText> {
-  await expect(page.getByRole('heading', { level: 1, name: 'Create your health record' })).toBeVisible();
+  // The first load of a page on a busy machine: the app opens IndexedDB before it knows which screen to show.
+  await expect(page.getByRole('heading', { level: 1, name: 'Create your health record' })).toBeVisible({
+    timeout: 30_000,
+  });
   await page.getByLabel('Choose a passphrase').fill(passphrase);
   await page.getByLabel('Type the passphrase again').fill(passphrase);
   await page.getByRole('button', { name: 'Create my record' }).click();
