@@ -1,7 +1,15 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { LANGUAGE_STORAGE_KEY, LOCALES } from './app-routes.ts';
-import { addRecord, LAB_RECORD, navigate, PASSPHRASE, PERSONAL_RECORD, waitUntilSaved } from './vault-screens.ts';
+import {
+  addRecord,
+  keepUnlocked,
+  LAB_RECORD,
+  navigate,
+  PASSPHRASE,
+  PERSONAL_RECORD,
+  waitUntilSaved,
+} from './vault-screens.ts';
 
 const THEMES = ['light', 'dark'] as const;
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
@@ -26,7 +34,7 @@ async function expectNoViolation(page: Page, screen: string, counts: string[]): 
 for (const locale of LOCALES) {
   test(`axe finds no violation on any vault screen, light and dark, ${locale}`, async ({ browser, baseURL }) => {
     // Twenty screens, each two full axe runs, plus a vault's creation and unlock: slow on 2 shared cores.
-    test.setTimeout(600_000);
+    test.setTimeout(900_000);
     const context = await browser.newContext({ baseURL, locale });
     const page = await context.newPage();
     await page.addInitScript(([key, value]) => localStorage.setItem(key, value), [
@@ -59,6 +67,7 @@ for (const locale of LOCALES) {
     await kit.locator('button[type="submit"]').click();
     await expect(page.locator('#record-search')).toBeVisible();
     await expectNoViolation(page, 'overview-empty', counts);
+    await keepUnlocked(page);
 
     // Records: the form (with its error summary), a record, the timeline with filters open, search.
     await navigate(page, '/records/new');

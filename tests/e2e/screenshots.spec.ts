@@ -2,7 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LANGUAGE_STORAGE_KEY } from './app-routes.ts';
-import { addRecord, navigate, PASSPHRASE, SAMPLE_RECORDS, waitUntilSaved } from './vault-screens.ts';
+import { addRecord, keepUnlocked, navigate, PASSPHRASE, SAMPLE_RECORDS, waitUntilSaved } from './vault-screens.ts';
 
 /** Where the pictures go (a separate folder keeps them apart from a parallel run's test-results). */
 const DIR = process.env['SCREENSHOT_DIR'] ?? 'test-results/screenshots';
@@ -63,6 +63,7 @@ for (const run of RUNS) {
     await kit.locator('button[type="submit"]').click();
     await expect(page.locator('#record-search')).toBeVisible();
     await shot('overview-empty');
+    await keepUnlocked(page);
 
     const ids: string[] = [];
     for (const record of SAMPLE_RECORDS) ids.push(await addRecord(page, record));

@@ -111,6 +111,16 @@ export async function addRecord(page: Page, record: SampleRecord): Promise<strin
   return page.url().split('/').at(-1) ?? '';
 }
 
+/**
+ * Sets the auto-lock to an hour: on a loaded machine a long test can pass five minutes without a click or a
+ * key press (in-app navigation and axe runs are not activity), and the vault would lock itself mid-test.
+ */
+export async function keepUnlocked(page: Page): Promise<void> {
+  await navigate(page, '/settings');
+  await page.locator('#settings-autolock').selectOption('60');
+  await navigate(page, '/');
+}
+
 /** Waits until every edit is committed (the status line says so, whatever the language). */
 export async function waitUntilSaved(page: Page): Promise<void> {
   await expect(page.locator('.save-status-saved')).toBeVisible();
