@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { REMOTE, type ModelState } from './model-state.ts';
+import type { ModelState } from './model-state.ts';
 import { parseInput } from './parse-input.ts';
 import { randomClientId, type Random } from './ports.ts';
 import { Id } from './record-schema.ts';
@@ -22,7 +22,7 @@ export function createUpdatesApi({ state, random, alive, liveDoc, finish }: Upda
   function apply(doc: Y.Doc, bytes: Uint8Array, what: string): void {
     try {
       Y.decodeUpdate(bytes);
-      Y.applyUpdate(doc, bytes, REMOTE);
+      state.applyRemote(doc, bytes);
     } catch (error) {
       throw new VaultError('invalid_update', `${what}: not a Yjs update`, { cause: error });
     }
