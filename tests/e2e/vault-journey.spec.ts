@@ -96,6 +96,7 @@ async function checkRecordPage(page: Page, which: 'lab' | 'report' | 'personal')
     await expect(row.getByRole('cell').nth(1)).toHaveText('4 to 6');
     await expect(row.getByRole('cell').nth(2)).toContainText('High');
     await expectImageShown(page, 'square.png', 16);
+    await expect(page.getByRole('figure', { name: /^square\.png/ })).toContainText('87 bytes');
   } else if (which === 'report') {
     await expect(article.getByText('Dr Paul Girard', { exact: true })).toBeVisible();
     await expect(article.getByText('Hôpital Nord', { exact: true })).toBeVisible();
@@ -114,6 +115,7 @@ async function checkRecordPage(page: Page, which: 'lab' | 'report' | 'personal')
     });
     expect(inked).toBeGreaterThan(100);
     await expect(viewer.getByRole('button', { name: /^Download the original.*report\.pdf$/ })).toBeVisible();
+    await expect(viewer).toContainText('704 bytes');
   } else {
     await expect(article.getByText('Personal space', { exact: true }).first()).toBeVisible();
     await expect(article.getByText('Who can see it: Secret', { exact: true })).toBeVisible();
