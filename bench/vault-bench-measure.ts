@@ -95,13 +95,14 @@ export async function measureVault(known: MeasureVaultInput, log: (line: string)
     kdfEndToOverviewMs: overview - kdfTimes.end,
     unlockCallMinusKdfMs: overview - called - kdfMs,
   };
+  const waitForLoad = known.profile === 'load' || (known.profile === undefined && known.overviewOnly !== true);
   if (known.profile === 'load') console.profile('load');
-  const stopEarly = known.profile === 'overview' || known.overviewOnly === true;
-  if (!stopEarly) await vault.fullyLoaded;
-  const loaded = stopEarly ? NaN : performance.now();
+  if (waitForLoad) await vault.fullyLoaded;
+  const loaded = waitForLoad ? performance.now() : NaN;
+  if (waitForLoad) await cpuMark('loaded');
+  if (known.profile === 'load') console.profileEnd('load');
   const indexStateBytes = vault.records.encodeIndexSnapshot().length;
-  if (known.profile !== undefined || stopEarly) {
-    if (known.profile === 'load') console.profileEnd('load');
+  if (known.profile !== undefined || known.overviewOnly === true) {
     vault.lock();
     return { ...timings, kdfEndToFullyLoadedMs: loaded - kdfTimes.end, searches: [], indexStateBytes };
   }

@@ -16,7 +16,8 @@ export interface CpuProfile {
 function moduleMarkers(bundle: string): { line: number; module: string }[] {
   const out: { line: number; module: string }[] = [];
   bundle.split('\n').forEach((text, line) => {
-    const match = /^\/\/ ((?:node_modules|vault|crypto|protocol|bench)\/\S+)$/.exec(text);
+    // A symlinked node_modules shows up as a relative path to its real place: keep from `node_modules/` on.
+    const match = /^\/\/ (?:\S*?\/)?((?:node_modules|vault|crypto|protocol|bench)\/\S+)$/.exec(text);
     if (match?.[1] !== undefined) out.push({ line, module: match[1] });
   });
   return out;

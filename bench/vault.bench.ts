@@ -92,13 +92,13 @@ function listen(port: number): Promise<number> {
 }
 
 /**
- * A new Chromium process over the data dir (IndexedDB persists there between launches). `cpu()` is the CPU time
- * between the page's `start` and `overview` marks, when it made them.
+ * A new Chromium process over the data dir (IndexedDB persists there between launches). `cpu(from, to)` is the
+ * CPU time between two of the page's marks (default `start` and `overview`), when it made them.
  */
 async function inFreshBrowser<T>(
   port: number,
   what: string,
-  work: (page: Page, cpu: () => CpuSpent | undefined) => Promise<T>,
+  work: (page: Page, cpu: (from?: string, to?: string) => CpuSpent | undefined) => Promise<T>,
 ): Promise<T> {
   const profileDir = path.join(dataDir, 'profile');
   const context = await chromium.launchPersistentContext(profileDir, { ...chromiumLaunch, headless: true });
@@ -106,9 +106,9 @@ async function inFreshBrowser<T>(
   await context.exposeFunction('benchCpuMark', (label: string) => {
     marks.set(label, cpuSnapshot(profileDir));
   });
-  const cpu = () => {
-    const start = marks.get('start');
-    const end = marks.get('overview');
+  const cpu = (from = 'start', to = 'overview') => {
+    const start = marks.get(from);
+    const end = marks.get(to);
     return start === undefined || end === undefined ? undefined : cpuBetween(start, end);
   };
   try {
@@ -155,6 +155,7 @@ async function run(port: number): Promise<void> {
       await inFreshBrowser(port, `vault round ${round}/${rounds}`, async (page, cpu) => ({
         ...(await page.evaluate(async (k) => (globalThis as unknown as PageGlobal).vaultBench.measureVault(k), check)),
         cpu: cpu(),
+        loadCpu: cpu('overview', 'loaded'),
       })),
     );
     baselineRuns.push(
