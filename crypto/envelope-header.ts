@@ -58,7 +58,8 @@ export function parseEnvelope(bytes: Uint8Array): ParsedEnvelope {
   if (version !== VERSION) throw new CryptoError('unknown_version', 'envelope version');
   const type = r.u8();
   // Updates and deposits stay at 512 KiB; only snapshots may be larger (§7.5, §22.6).
-  if (type !== TYPE.snapshot && bytes.length > LIMITS.envelope) throw new CryptoError('too_large', 'envelope over 512 KiB');
+  if (type !== TYPE.snapshot && bytes.length > LIMITS.envelope)
+    throw new CryptoError('too_large', 'envelope over 512 KiB');
   const author = r.varint();
   const epoch = r.varint();
   let header: EnvelopeHeader;
