@@ -183,7 +183,8 @@ export async function openVault(options: OpenVaultOptions): Promise<Vault> {
       if (isLocked()) return Promise.reject(new VaultError('model_destroyed', 'the vault is locked'));
       return options.changePassphrase(current, next, onProgress);
     },
-    problems: () => problems,
+    // A copy: the list grows in place, and a caller keeping it would never see it change.
+    problems: () => [...problems],
     onProblem(listener) {
       problemListeners.add(listener);
       return () => problemListeners.delete(listener);
