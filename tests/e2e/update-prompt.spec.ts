@@ -19,7 +19,10 @@ test.beforeAll(async () => {
   relay = spawn(
     process.execPath,
     ['--import', 'tsx', 'sync-server/main.ts', '--app-dir', appDir, '--data-dir', workDir, '--port', String(PORT)],
-    { env: { ...process.env, HOST: '127.0.0.1', LOG_LEVEL: 'warn' }, stdio: 'inherit' },
+    {
+      env: { ...process.env, HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+      stdio: 'inherit',
+    },
   );
   await expect
     .poll(
@@ -39,10 +42,12 @@ test.afterAll(() => {
 });
 
 test('a new version is offered, never forced, and "Reload now" switches to it', async ({ page }) => {
-  await page.goto(`${ORIGIN}/settings`);
-  await expect(page.getByRole('heading', { level: 1, name: 'Settings' })).toBeVisible();
+  await page.goto(`${ORIGIN}/`);
+  await expect(page.getByRole('heading', { level: 1, name: 'Create your health record' })).toBeVisible();
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 30_000 });
-  const prompt = page.getByRole('region', { name: 'A new version of Carnet is ready.' });
+  const prompt = page.getByRole('region', {
+    name: 'A new version of Carnet is ready.',
+  });
   await expect(prompt).toHaveCount(0);
 
   // Publish a new version: a changed sw.js is what browsers compare.
@@ -52,7 +57,7 @@ test('a new version is offered, never forced, and "Reload now" switches to it', 
   });
   await expect(prompt).toBeVisible({ timeout: 30_000 });
   // Nothing reloads on its own: the person is where they were, with the choice.
-  await expect(page).toHaveURL(`${ORIGIN}/settings`);
+  await expect(page).toHaveURL(`${ORIGIN}/`);
 
   // "Later" hides the offer without switching.
   await prompt.getByRole('button', { name: 'Later' }).click();
@@ -67,11 +72,14 @@ test('a new version is offered, never forced, and "Reload now" switches to it', 
   const reloaded = page.waitForEvent('load');
   await prompt.getByRole('button', { name: 'Reload now' }).click();
   await reloaded;
-  await expect(page.getByRole('heading', { level: 1, name: 'Settings' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: 'Create your health record' })).toBeVisible();
   await expect(prompt).toHaveCount(0);
   const registration = await page.evaluate(async () => {
     const r = await navigator.serviceWorker.getRegistration();
-    return { waiting: (r?.waiting ?? null) !== null, controlled: navigator.serviceWorker.controller !== null };
+    return {
+      waiting: (r?.waiting ?? null) !== null,
+      controlled: navigator.serviceWorker.controller !== null,
+    };
   });
   expect(registration).toEqual({ waiting: false, controlled: true });
 });
