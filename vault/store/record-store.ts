@@ -413,6 +413,10 @@ export function createRecordStore(options: RecordStoreOptions) {
       try {
         if (snapshot !== undefined) Y.applyUpdate(doc, snapshot.yjs);
         for (const u of updates) Y.applyUpdate(doc, u.yjs);
+        // An update whose dependencies are not among the rows read stays pending in Yjs, and
+        // encodeStateAsUpdate leaves pending structs out: folding now would delete it. Leave the rows as
+        // they are; a later compaction, once the dependency is stored, folds them all.
+        if (doc.store.pendingStructs !== null || doc.store.pendingDs !== null) return;
         const coverage = new Map(snapshot?.coverage ?? []);
         for (const u of updates) coverage.set(u.author, Math.max(coverage.get(u.author) ?? 0, u.seq));
         const mhead = keys.membership.head?.seq ?? 0;
