@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import { ready } from '#crypto';
 import { openVaultDb } from '#vault/store/vault-db';
@@ -78,6 +78,20 @@ describe('compaction', () => {
             if (step.flush) await tab.flush();
           }
           await Promise.all([a.flush(), b.flush()]);
+          // Both open tabs show every edit (BroadcastChannel tells each to look again): an edit of one tab folded
+          // into the other's snapshot before it was applied there must still reach the other tab's screen.
+          const shown = (tab: typeof a): string[] =>
+            tab.records
+              .get(r.id)
+              .observations.map((o) => o.name)
+              .sort();
+          await vi.waitFor(
+            () => {
+              expect(shown(a)).toEqual([...names].sort());
+              expect(shown(b)).toEqual([...names].sort());
+            },
+            { timeout: 3000, interval: 20 },
+          );
           a.lock();
           b.lock();
           const c = await testAccess(idb).access.unlock(a.id, { passphrase: TEST_PASSPHRASE });

@@ -85,6 +85,8 @@ export function createRecordStore(options: RecordStoreOptions) {
   const saveListeners = new Set<(state: SaveState) => void>();
   let state: SaveState = { pending: 0, lastSavedAt: null, error: null };
   let running: Promise<void> | undefined;
+  // The highest envelope id applyNewer has looked at. Only applyNewer and start() move it: a record loaded
+  // later reads all its rows itself, and moving the cursor past another loaded record's unseen rows would lose them.
   let cursor = 0;
   const life = { closed: false };
   // A function, not a variable: TypeScript would narrow a `let` after its first check across awaits.
@@ -251,7 +253,6 @@ export function createRecordStore(options: RecordStoreOptions) {
       const opened = openRow(env, ctx);
       if (opened.ok) out.push(opened.row);
       else problem(hex);
-      if (env.id !== undefined) cursor = Math.max(cursor, env.id);
     }
     return out;
   }
@@ -275,6 +276,10 @@ export function createRecordStore(options: RecordStoreOptions) {
   }
 
   async function loadIndex(): Promise<void> {
+    // Rows committed from here on are seen by applyNewer; rows before it by the loads (read again if both: Yjs
+    // ignores what it already has).
+    const last = await db.envelopes.orderBy(':id').last();
+    cursor = Math.max(cursor, last?.id ?? 0);
     loaded.add(indexHex);
     const list = await db.envelopes.where('[recordId+id]').between([indexHex, 0], [indexHex, Infinity]).toArray();
     applyRows(indexHex, openAll(list, indexHex, context()));
@@ -334,15 +339,17 @@ export function createRecordStore(options: RecordStoreOptions) {
     }
     // The index first: a new record's root must be known before its first update can be opened.
     const order = [...byRecord.keys()].sort((a, b) => Number(b === indexHex) - Number(a === indexHex));
-    for (const hex of order) {
-      for (const opened of openAll(byRecord.get(hex) ?? [], hex, ctx)) {
-        try {
-          if (hex === indexHex) records.applyIndexUpdate(opened.yjs);
-          else records.applyUpdate(hex, opened.yjs);
-        } catch (error) {
-          if (!isVaultError(error, 'invalid_update')) throw error;
-          problem(hex, 'unreadable_row');
-        }
+    for (const hex of order) applyOpened(hex, openAll(byRecord.get(hex) ?? [], hex, ctx));
+  }
+
+  function applyOpened(hex: string, opened: readonly OpenedRow[]): void {
+    for (const row of opened) {
+      try {
+        if (hex === indexHex) records.applyIndexUpdate(row.yjs);
+        else records.applyUpdate(hex, row.yjs);
+      } catch (error) {
+        if (!isVaultError(error, 'invalid_update')) throw error;
+        problem(hex, 'unreadable_row');
       }
     }
   }
@@ -389,13 +396,17 @@ export function createRecordStore(options: RecordStoreOptions) {
    * Folds a record's stored rows into one snapshot, in one transaction: the rows read are exactly the rows
    * folded and deleted, so an update committed by another tab before the transaction is included and one
    * committed after it is untouched. A row that fails to open stops compaction (it stays, reported).
+   * Rows of other tabs this tab has not applied yet are applied to the open record here: once folded into this
+   * tab's own snapshot (which applyNewer skips) and deleted, nothing else would bring them.
    */
   async function compact(hex: string): Promise<boolean> {
     if (isClosed()) return false;
     const key = keys.key(hex, () => rootOf(hex));
     if (key === undefined) return false;
     const outcome = { done: false, size: 0 };
+    const unseen: OpenedRow[] = [];
     await db.transaction('rw', db.envelopes, db.outbox, async () => {
+      unseen.length = 0;
       const list = await db.envelopes.where('[recordId+id]').between([hex, 0], [hex, Infinity]).toArray();
       const ctx = context();
       const opened: OpenedRow[] = [];
@@ -446,6 +457,7 @@ export function createRecordStore(options: RecordStoreOptions) {
           bytes,
         });
         ownIds.add(id);
+        if (loaded.has(hex)) unseen.push(...opened.filter((r) => !ownIds.has(r.id) && r.id > cursor));
         const folded = opened.map((r) => r.id);
         await db.envelopes.bulkDelete(folded);
         await db.outbox.where('envelopeId').anyOf(folded).delete();
@@ -460,7 +472,10 @@ export function createRecordStore(options: RecordStoreOptions) {
         doc.destroy();
       }
     });
-    if (outcome.done) trailing.set(hex, { count: 0, bytes: 0, snapshotBytes: outcome.size });
+    if (outcome.done) {
+      trailing.set(hex, { count: 0, bytes: 0, snapshotBytes: outcome.size });
+      if (!isClosed()) applyOpened(hex, unseen);
+    }
     return outcome.done;
   }
 
