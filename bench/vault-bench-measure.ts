@@ -150,7 +150,10 @@ function newestFirst(a: PlainEntry, b: PlainEntry): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
-/** The baseline's overview: open the index doc with y-indexeddb, read its entries, the 50 newest. */
+/**
+ * The baseline's overview: open the index doc with y-indexeddb, read its entries, the 50 newest. (Each open
+ * appends y-indexeddb's own 2-byte empty-state row to the index database: 10 bytes per run, left in the count.)
+ */
 export async function measureBaseline(known: Pick<PopulateResult, 'newest'>): Promise<{ loadToOverviewMs: number }> {
   await cpuMark('start');
   const start = performance.now();

@@ -90,6 +90,13 @@ export function printReport({ known, vaultRuns, baselineRuns, bytes }: BenchRepo
       'indexes are not counted (the API does not expose them).',
     );
   }
+  if (vaultRuns.length > 0) {
+    lines.push(
+      '',
+      'CPU: utime + stime of the renderer main thread and of the storage service (IndexedDB), 10 ms ticks, between',
+      'the page marks around the span; the wall clock on this shared machine also counts time spent waiting for a core.',
+    );
+  }
   lines.push(
     '',
     `Population (first Chromium): ${Object.entries(known.timings)
