@@ -11,7 +11,14 @@ import {
   waitUntilSaved,
 } from './vault-screens.ts';
 
-const THEMES = ['light', 'dark'] as const;
+type Theme = 'light' | 'dark';
+const BOTH: readonly Theme[] = ['light', 'dark'];
+/**
+ * Every screen in every language. `npm test` runs English in both themes, French in dark and German in light
+ * (so each language and each theme is checked, in fewer axe runs); `npm run test:long` runs every pair.
+ */
+const THEMES_OF: Record<string, readonly Theme[]> =
+  process.env.CARNET_LONG === '1' ? { en: BOTH, fr: BOTH, de: BOTH } : { en: BOTH, fr: ['dark'], de: ['light'] };
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
 
 /**
@@ -20,7 +27,8 @@ const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-prac
  */
 async function expectNoViolation(page: Page, screen: string, counts: string[]): Promise<void> {
   await expect(page.locator('#main-content h1')).toBeVisible();
-  for (const theme of THEMES) {
+  const locale = (await page.locator('html').getAttribute('lang')) ?? 'en';
+  for (const theme of THEMES_OF[locale] ?? BOTH) {
     await page.emulateMedia({ colorScheme: theme });
     const { violations } = await new AxeBuilder({ page }).withTags(TAGS).analyze();
     counts.push(`${screen}/${theme}=${violations.length}`);
@@ -32,7 +40,10 @@ async function expectNoViolation(page: Page, screen: string, counts: string[]): 
 }
 
 for (const locale of LOCALES) {
-  test(`axe finds no violation on any vault screen, light and dark, ${locale}`, async ({ browser, baseURL }) => {
+  test(`axe finds no violation on any vault screen, ${(THEMES_OF[locale] ?? BOTH).join(' and ')}, ${locale}`, async ({
+    browser,
+    baseURL,
+  }) => {
     // Twenty screens, each two full axe runs, plus a vault's creation and unlock: slow on 2 shared cores.
     test.setTimeout(900_000);
     const context = await browser.newContext({ baseURL, locale });
