@@ -116,6 +116,8 @@ export async function openVault(options: OpenVaultOptions): Promise<Vault> {
   const fullyLoaded = (async () => {
     await new Promise((resolve) => setTimeout(resolve, 0));
     await store.loadAll();
+    // Tokenise for search in slices, yielding between them, so the first query does not pay for 10,000 records.
+    while (!isLocked() && records.prepareSearch(500) > 0) await new Promise((resolve) => setTimeout(resolve, 0));
     if (!isLocked()) await attachments.collectOrphans();
   })();
   fullyLoaded.catch(() => undefined);

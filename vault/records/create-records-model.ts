@@ -187,6 +187,16 @@ export function createRecordsModel(options: RecordsModelOptions) {
       return ids === undefined ? entries : entries.filter((entry) => ids.has(entry.id));
     },
 
+    /**
+     * Prepares full-text search a slice at a time (up to `max` records); returns how many records are still
+     * waiting. Search works without it (the first query does the rest); the vault calls it after loading every
+     * record so that the first query is as fast as the next.
+     */
+    prepareSearch(max: number): number {
+      alive();
+      return state.search.indexPending(max);
+    },
+
     /** Distinct document authors of live records, for the author filter. */
     authors(): string[] {
       alive();

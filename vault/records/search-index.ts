@@ -8,6 +8,10 @@ import { tokenise } from './normalise-text.ts';
  * - A query is tokenised like the text; every query token must match (AND), as a **prefix** of some token of
  *   the record, so results appear while typing. Prefixes are found by binary search in a sorted vocabulary,
  *   rebuilt lazily on the first query after the vocabulary changed.
+ * - `set` only notes the texts; they are tokenised by `indexPending` (the vault calls it in slices once every
+ *   record is loaded) or by the next query. Opening a vault of 10,000 records thus shows the overview without
+ *   first tokenising every title, and a record loaded in full replaces its index entry's texts before they
+ *   were ever tokenised.
  */
 export interface SearchIndex {
   /** Replaces the text indexed for `id`. */
@@ -15,6 +19,8 @@ export interface SearchIndex {
   remove(id: string): void;
   /** Ids of the records matching every token of `query`; `undefined` when the query has no token. */
   query(query: string): Set<string> | undefined;
+  /** Tokenises up to `max` records noted by `set`; returns how many are still waiting. */
+  indexPending(max: number): number;
   readonly size: number;
   clear(): void;
 }
@@ -22,6 +28,7 @@ export interface SearchIndex {
 export function createSearchIndex(): SearchIndex {
   const postings = new Map<string, Set<string>>();
   const tokensOf = new Map<string, Set<string>>();
+  const pending = new Map<string, readonly string[]>();
   let vocabulary: string[] = [];
   let vocabularyDirty = false;
 
@@ -35,7 +42,7 @@ export function createSearchIndex(): SearchIndex {
     }
   }
 
-  function set(id: string, texts: readonly string[]): void {
+  function index(id: string, texts: readonly string[]): void {
     const next = new Set<string>();
     for (const text of texts) for (const token of tokenise(text)) next.add(token);
     const previous = tokensOf.get(id) ?? new Set<string>();
@@ -53,7 +60,18 @@ export function createSearchIndex(): SearchIndex {
     tokensOf.set(id, next);
   }
 
+  function indexPending(max: number): number {
+    for (const [id, texts] of pending) {
+      if (max <= 0) break;
+      pending.delete(id);
+      index(id, texts);
+      max -= 1;
+    }
+    return pending.size;
+  }
+
   function remove(id: string): void {
+    pending.delete(id);
     const previous = tokensOf.get(id);
     if (previous === undefined) return;
     for (const token of previous) unlink(id, token);
@@ -88,6 +106,7 @@ export function createSearchIndex(): SearchIndex {
   }
 
   function query(text: string): Set<string> | undefined {
+    indexPending(Infinity);
     const tokens = [...new Set(tokenise(text))];
     if (tokens.length === 0) return undefined;
     // Longest tokens first: they usually match least, which keeps the intersections small.
@@ -103,13 +122,19 @@ export function createSearchIndex(): SearchIndex {
   }
 
   return {
-    set,
+    set(id, texts) {
+      pending.set(id, texts);
+    },
     remove,
     query,
+    indexPending,
     get size() {
-      return tokensOf.size;
+      let waiting = 0;
+      for (const id of pending.keys()) if (!tokensOf.has(id)) waiting += 1;
+      return tokensOf.size + waiting;
     },
     clear() {
+      pending.clear();
       postings.clear();
       tokensOf.clear();
       vocabulary = [];
