@@ -37,6 +37,23 @@ describe('search', () => {
     expect(ids(sut.search('bilan', { categories: ['imaging-result'] }))).toEqual([]);
   });
 
+  it('prepares search in slices; a query before the end still sees every record, an edit made meanwhile wins', () => {
+    const sut = model();
+    const made = ['Alpha', 'Beta', 'Gamma', 'Delta'].map((title, i) =>
+      sut.create({ category: 'medical-report', title: `${title} report`, date: `2024-01-0${String(i + 1)}` }),
+    );
+    expect(sut.prepareSearch(1)).toBe(3);
+    expect(sut.prepareSearch(2)).toBe(1);
+    const [, , gamma, delta] = made;
+    if (gamma === undefined || delta === undefined) throw new Error('four records');
+    sut.update(delta.id, { title: 'Epsilon report' });
+    expect(ids(sut.search('gamma'))).toEqual([gamma.id]);
+    expect(ids(sut.search('epsilon'))).toEqual([delta.id]);
+    expect(sut.search('delta')).toEqual([]);
+    expect(ids(sut.search('report'))).toEqual(ids(made));
+    expect(sut.prepareSearch(10)).toBe(0);
+  });
+
   it('follows edits, new observations, attachments and deletions incrementally', () => {
     const sut = model(2);
     const { id } = sut.create({ category: 'other', title: 'Ancien titre', date: '2024-01-01' });
