@@ -7,6 +7,7 @@ describe(formatCareDate.name, () => {
   it('keeps the day whatever the time zone', () => {
     expect(formatCareDate('2026-03-12', 'fr')).toBe('12 mars 2026');
     expect(formatCareDate('2026-03-12', 'de')).toBe('12. März 2026');
+    expect(formatCareDate('2026-03-12', 'en')).toBe('12 March 2026');
   });
 });
 

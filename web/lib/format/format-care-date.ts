@@ -1,4 +1,4 @@
-import { formatDate } from './format-date.ts';
+import { dateLocale, formatDate } from './format-date.ts';
 
 /** A `YYYY-MM-DD` day as a local date (no time zone shift: 2026-03-12 stays the 12th everywhere). */
 export function dayToDate(day: string): Date {
@@ -21,7 +21,9 @@ export function formatCareDate(day: string, locale: string): string {
  * @example formatMonth('2026-03', 'fr') // "Mars 2026"
  */
 export function formatMonth(month: string, locale: string): string {
-  const text = new Intl.DateTimeFormat(locale, { month: 'long', year: 'numeric' }).format(dayToDate(`${month}-01`));
+  const text = new Intl.DateTimeFormat(dateLocale(locale), { month: 'long', year: 'numeric' }).format(
+    dayToDate(`${month}-01`),
+  );
   // French writes months in lower case; a heading still starts with a capital ("Mars 2026").
   return text.charAt(0).toLocaleUpperCase(locale) + text.slice(1);
 }
