@@ -50,7 +50,7 @@ export {
   ObservationPatch,
   AttachmentInput,
 } from './records/input-schema.ts';
-export { RecordFilter, type TimelineMonth } from './records/timeline.ts';
+export { groupByMonth, RecordFilter, type TimelineMonth } from './records/timeline.ts';
 export { VaultError, VAULT_ERROR_CODES, isVaultError, type VaultErrorCode } from './records/vault-error.ts';
 export { LIMITS } from './records/limits.ts';
 export { systemClock, systemRandom, type Clock, type Random } from './records/ports.ts';
