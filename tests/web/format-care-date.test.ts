@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatBytes } from '../../web/lib/format/format-bytes.ts';
 import { formatCareDate, formatMonth, today } from '../../web/lib/format/format-care-date.ts';
-import { groupByMonth } from '../../web/lib/records/group-by-month.ts';
+import { groupByMonth } from '#vault';
 
 describe(formatCareDate.name, () => {
   it('keeps the day whatever the time zone', () => {
