@@ -50,6 +50,35 @@ describe('compaction', () => {
     vault.lock();
   });
 
+  it('leaves a record whose state is over the snapshot cap as updates, reports nothing, and reopens it whole', async () => {
+    const { idb, access } = testAccess(undefined, { compaction: { maxTrailing: 4, maxStateBytes: 3000, ...idle } });
+    const { vault } = await access.create({ passphrase: TEST_PASSPHRASE, relay: TEST_RELAY });
+    const small = vault.records.create({ category: 'other', title: 'Petit', date: '2025-01-02' });
+    const big = vault.records.create({ category: 'medical-report', title: 'Long', date: '2025-01-02' });
+    for (let i = 0; i < 12; i++) {
+      vault.records.editNote(small.id, { index: 0, deleteCount: 0, insert: `${String(i)};` });
+      vault.records.editNote(big.id, { index: 0, deleteCount: 0, insert: `${String(i)}:${'x'.repeat(400)};` });
+      await vault.flush();
+    }
+    const expected = vault.records.get(big.id).note;
+    expect(vault.problems()).toEqual([]);
+    vault.lock();
+    const db = openVaultDb(vault.id, idb);
+    const typesOf = async (id: string) =>
+      (await db.envelopes.where('recordId').equals(id).toArray()).map((r) => r.type);
+    const [smallTypes, bigTypes] = [await typesOf(small.id), await typesOf(big.id)];
+    db.close();
+    // The control: under the cap, the record was folded into a snapshot; over it, all 13 updates stay.
+    expect(smallTypes).toContain(2);
+    expect(smallTypes.length).toBeLessThan(5);
+    expect(bigTypes.filter((t) => t === 2).length).toBeLessThanOrEqual(1);
+    expect(bigTypes.length).toBeGreaterThan(8);
+    const again = await testAccess(idb).access.unlock(vault.id, { passphrase: TEST_PASSPHRASE });
+    expect((await again.loadRecord(big.id)).note).toBe(expected);
+    expect(again.problems()).toEqual([]);
+    again.lock();
+  });
+
   it('never drops an update another tab writes while this tab compacts (seeded interleavings)', async () => {
     await fc.assert(
       fc.asyncProperty(

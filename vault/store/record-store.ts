@@ -6,6 +6,7 @@ import * as Y from 'yjs';
 import {
   ByteReader,
   fromHex,
+  LIMITS as CRYPTO_LIMITS,
   sealSnapshot,
   sealUpdate,
   varint,
@@ -30,12 +31,15 @@ export interface CompactionPolicy {
   /** ... or after this long without an edit, when it has at least `idleMinTrailing`. */
   readonly idleMs: number;
   readonly idleMinTrailing: number;
+  /** A snapshot's Yjs state may not exceed this (§7.6): a record whose state is larger stays as updates. */
+  readonly maxStateBytes: number;
 }
 export const DEFAULT_COMPACTION: CompactionPolicy = {
   maxTrailing: 32,
   minTrailingBytes: 2048,
   idleMs: 30_000,
   idleMinTrailing: 4,
+  maxStateBytes: CRYPTO_LIMITS.yjs,
 };
 
 export interface RecordStoreOptions {
@@ -82,6 +86,9 @@ export function createRecordStore(options: RecordStoreOptions) {
   const ownIds = new Set<number>();
   const loaded = new Set<string>();
   const trailing = new Map<string, Trailing>();
+  // Records whose state is over the snapshot cap: not compacted again until the next unlock (each attempt would
+  // apply every row and fail after every edit). Their rows stay as updates, all of them read when opened.
+  const overCap = new Set<string>();
   const saveListeners = new Set<(state: SaveState) => void>();
   let state: SaveState = { pending: 0, lastSavedAt: null, error: null };
   let running: Promise<void> | undefined;
@@ -358,7 +365,7 @@ export function createRecordStore(options: RecordStoreOptions) {
 
   function needsCompaction(hex: string, idle: boolean): boolean {
     const t = trailing.get(hex);
-    if (t === undefined) return false;
+    if (t === undefined || overCap.has(hex)) return false;
     // A large snapshot (the index of a big vault) is costly to rewrite: let more updates trail behind it, in
     // proportion to its size (one trailing update per 2 KiB of snapshot), so rewriting it stays a small share.
     if (t.count >= Math.max(policy.maxTrailing, Math.floor(t.snapshotBytes / 2048))) return true;
@@ -433,6 +440,11 @@ export function createRecordStore(options: RecordStoreOptions) {
         const mhead = keys.membership.head?.seq ?? 0;
         const headHash = keys.headHashes[mhead];
         if (headHash === undefined) return;
+        const yjsState = Y.encodeStateAsUpdate(doc);
+        if (yjsState.length > policy.maxStateBytes) {
+          overCap.add(hex);
+          return;
+        }
         const bytes = sealSnapshot(
           {
             author: keys.deviceIndex,
@@ -441,7 +453,7 @@ export function createRecordStore(options: RecordStoreOptions) {
             coverage: [...coverage].sort((a, b) => a[0] - b[0]),
           },
           {
-            yjsState: Y.encodeStateAsUpdate(doc),
+            yjsState,
             time: nowSeconds(clock),
             attribution: attributionOf([...(snapshot === undefined ? [] : [snapshot]), ...updates]),
           },
