@@ -92,7 +92,7 @@ export function createRecordStore(options: RecordStoreOptions) {
   const saveListeners = new Set<(state: SaveState) => void>();
   let state: SaveState = { pending: 0, lastSavedAt: null, error: null };
   let running: Promise<void> | undefined;
-  // The highest envelope id applyNewer has looked at. Only applyNewer and start() move it: a record loaded
+  // The highest envelope id applyNewer has looked at. Only applyNewer and loadIndex move it: a record loaded
   // later reads all its rows itself, and moving the cursor past another loaded record's unseen rows would lose them.
   let cursor = 0;
   const life = { closed: false };
