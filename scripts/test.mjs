@@ -17,7 +17,7 @@ const stages = [
 const only = process.argv.slice(2);
 console.log(
   long
-    ? 'carnet test: LONG mode: property tests x20 runs, relay kill -9 200 seeded runs, crash safety 100 kills, ' +
+    ? 'carnet test: LONG mode: property tests x20 runs, relay kill -9 200 seeded runs, crash safety 100 kills (5 vaults of 20), ' +
         'axe in en/fr/de x light/dark, screenshots in 4 sizes and themes'
     : 'carnet test: default mode: property tests at their base runs, relay kill -9 20 seeded runs, crash safety 20 ' +
         'kills, axe in en (light, dark), fr (dark), de (light), screenshots phone-dark and desktop ' +
