@@ -107,12 +107,15 @@ function check(snapshot: Snapshot, saved: readonly Saved[], run: number): void {
 test.describe('crash safety', () => {
   let server: HarnessServer;
   let profile: string;
+  // The Chromium of the moment, closed after the test even when it fails (it would outlive its removed profile).
+  let chromeInUse: ChromiumProcess | undefined;
 
   test.beforeAll(async () => {
     server = await startHarnessServer();
     profile = fs.mkdtempSync(path.join(os.tmpdir(), 'carnet-crash-'));
   });
   test.afterAll(async () => {
+    await chromeInUse?.close();
     await server.close();
     fs.rmSync(profile, { recursive: true, force: true });
   });
@@ -122,7 +125,7 @@ test.describe('crash safety', () => {
     console.log(`crash safety: ${String(RUNS)} runs, seed ${String(SEED)} (replay with CARNET_SEED=${String(SEED)})`);
     const rand = prng(SEED);
     const saved: Saved[] = [];
-    let chrome = await startChromium(profile);
+    let chrome = (chromeInUse = await startChromium(profile));
     let page = await openHarness(chrome, server.url, saved);
     let vaultId = await page.evaluate(() => window.harness.create());
     const totals = { vaults: 1, edits: 0 };
@@ -141,7 +144,7 @@ test.describe('crash safety', () => {
     for (let run = 0; run < RUNS; run++) {
       if (run > 0) {
         lap('kill');
-        if (browserKilled) chrome = await startChromium(profile);
+        if (browserKilled) chrome = chromeInUse = await startChromium(profile);
         page = await openHarness(chrome, server.url, saved);
         lap('start');
         await page
@@ -186,7 +189,7 @@ test.describe('crash safety', () => {
         await page.close().catch(() => undefined);
       }
     }
-    if (browserKilled) chrome = await startChromium(profile);
+    if (browserKilled) chrome = chromeInUse = await startChromium(profile);
     page = await openHarness(chrome, server.url, saved);
     await page.evaluate((id) => window.harness.unlock(id), vaultId);
     const final = await page.evaluate(() => window.harness.snapshot());
