@@ -30,6 +30,16 @@ async function expectNoViolation(page: Page, screen: string, counts: string[]): 
   const locale = (await page.locator('html').getAttribute('lang')) ?? 'en';
   for (const theme of THEMES_OF[locale] ?? BOTH) {
     await page.emulateMedia({ colorScheme: theme });
+    // Colours change through CSS transitions: axe must measure the end state, not a blend (a loaded machine
+    // once caught buttons half way to the dark theme and reported their contrast).
+    await page.evaluate(() =>
+      Promise.all(
+        document
+          .getAnimations()
+          .filter((animation) => animation.effect?.getComputedTiming().endTime !== Infinity)
+          .map((animation) => animation.finished),
+      ),
+    );
     const { violations } = await new AxeBuilder({ page }).withTags(TAGS).analyze();
     counts.push(`${screen}/${theme}=${violations.length}`);
     expect(
