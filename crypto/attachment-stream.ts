@@ -9,6 +9,7 @@ import { CryptoError } from './crypto-error.ts';
 import { type ByteSource, ChunkReader } from './chunk-reader.ts';
 import type { StateAddress } from 'libsodium-wrappers-sumo';
 import { type Sodium, sodium } from './sodium.ts';
+import { wipeState } from './wipe-stream-state.ts';
 
 /** Plaintext bytes per chunk. */
 export const ATTACHMENT_CHUNK_BYTES = 65_536;
@@ -241,17 +242,4 @@ function checkKeyAndContext(key: Uint8Array, context: AttachmentContext): void {
     if (id.length !== ID_BYTES) throw new CryptoError('bad_argument', 'vault, record and file ids are 16 bytes');
   }
   checkSize(context.size);
-}
-
-/**
- * libsodium.js allocates the 52-byte secretstream state (which holds the chunk key derived from A_f) on its
- * heap and never frees it. Zero and free it ourselves so a finished stream leaves no key behind.
- */
-function wipeState(s: Sodium, state: StateAddress): void {
-  // Typed as an object, but libsodium.js 0.8 hands out the plain heap address.
-  const address: unknown = state;
-  const raw = (s as unknown as { libsodium?: { HEAPU8?: Uint8Array; _free?: (p: number) => void } }).libsodium;
-  if (typeof address !== 'number' || raw?.HEAPU8 === undefined || raw._free === undefined) return;
-  raw.HEAPU8.fill(0, address, address + 52);
-  raw._free(address);
 }

@@ -16,6 +16,7 @@ export const TYPE = {
   blob: 0x20,
   keystore: 0x30,
   local: 0x31,
+  backup: 0x40,
 } as const;
 
 /** Signature domains (§22.2). */
@@ -43,7 +44,8 @@ export type AdDomain =
   | 'carnet/v1/ad/attachment'
   | 'carnet/v1/ad/keystore'
   | 'carnet/v1/ad/keystore-pass'
-  | 'carnet/v1/ad/local';
+  | 'carnet/v1/ad/local'
+  | 'carnet/v1/ad/backup';
 
 /** Seal purposes (§22.4). */
 export type SealPurpose =
@@ -52,7 +54,8 @@ export type SealPurpose =
   | 'carnet/v1/seal/deposit-key'
   | 'carnet/v1/seal/provision'
   | 'carnet/v1/seal/access'
-  | 'carnet/v1/seal/keystore-recovery';
+  | 'carnet/v1/seal/keystore-recovery'
+  | 'carnet/v1/seal/backup';
 
 /** Hash and MAC domains (§22.5). */
 export type HashDomain =

@@ -150,6 +150,15 @@ export {
   vaultIdText,
 } from './recovery-kit.ts';
 export { KeyHolder } from './key-holder.ts';
+export {
+  BACKUP_CHUNK_BYTES,
+  BACKUP_HEADER_BYTES,
+  BACKUP_PREFIX_BYTES,
+  decryptBackup,
+  encryptBackup,
+  parseBackupHeader,
+  type BackupHeader,
+} from './backup-stream.ts';
 export { BASE32_ALPHABET, base32Length, decodeBase32, encodeBase32, groupBase32 } from './base32.ts';
 export { ChunkReader, toReadableStream, type ByteSource } from './chunk-reader.ts';
 export {

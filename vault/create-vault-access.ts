@@ -12,6 +12,7 @@ import {
   type KeystoreBody,
 } from '#crypto';
 import { createVaultAttachments } from './attachments/index.ts';
+import { inspectBackup, restoreBackup } from './backup/restore-backup.ts';
 import { openVault, type OpenVaultOptions } from './open-vault.ts';
 import { systemClock, systemRandom, type Clock, type Random } from './records/ports.ts';
 import { isVaultError, VaultError } from './records/vault-error.ts';
@@ -154,6 +155,29 @@ export function createVaultAccess(options: VaultAccessOptions = {}): VaultAccess
       }
       const vault = await open(db, { dsk: created.dsk, body: created.body, vaultId: created.vaultId });
       return { vault, recoveryKit: created.recoveryKit };
+    },
+
+    inspectBackup,
+
+    async restore({ backup, recoveryKey, passphrase, onProgress }) {
+      await ready();
+      checkPassphrase(passphrase);
+      // The header is checked before the KDF runs: a foreign file is refused at once.
+      await inspectBackup(backup);
+      onProgress?.({ phase: 'kdf', done: 0, total: 1 });
+      const kek = await kekForNewPassphrase(kdf, passphrase, random, options.kdfLadder);
+      onProgress?.({ phase: 'kdf', done: 1, total: 1 });
+      let restored;
+      try {
+        restored = await restoreBackup(
+          { ...(options.idb === undefined ? {} : { idb: options.idb }), clock, random, kek },
+          { backup, recoveryKey },
+          onProgress,
+        );
+      } finally {
+        wipe(kek.kek);
+      }
+      return open(restored.db, restored);
     },
 
     async unlock(id, secret, onProgress?: ProgressListener) {

@@ -57,6 +57,7 @@ export { systemClock, systemRandom, type Clock, type Random } from './records/po
 export { createVaultAccess, inThreadKdf, type VaultAccessOptions } from './create-vault-access.ts';
 export type {
   AttachmentInputFile,
+  BackupFile,
   KdfPort,
   Progress,
   ProgressListener,

@@ -2,6 +2,8 @@
 // tab link and the auto-lock. Locking wipes every key, drops every document and closes the database; the app
 // then reloads into a fresh page (docs/PROTOCOL.md §18.5), since JavaScript cannot wipe copies it did not make.
 import * as v from 'valibot';
+import { toReadableStream } from '#crypto';
+import { writeBackup } from './backup/write-backup.ts';
 import { createRecordsModel } from './records/create-records-model.ts';
 import type { Clock, Random } from './records/ports.ts';
 import { isVaultError, VaultError } from './records/vault-error.ts';
@@ -16,6 +18,7 @@ import type { StorageInfo, StoreProblem, Vault, VaultAttachments, VaultSettings 
 
 const Settings = v.strictObject({
   autoLockMinutes: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(240)),
+  lastBackupAt: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
 });
 export const DEFAULT_SETTINGS: VaultSettings = { autoLockMinutes: 5 };
 
@@ -135,6 +138,13 @@ export async function openVault(options: OpenVaultOptions): Promise<Vault> {
 
   let lastActivityPost = 0;
 
+  async function updateSettings(patch: Partial<VaultSettings>): Promise<void> {
+    const next = v.parse(Settings, { ...settings, ...patch });
+    await db.meta.put({ key: 'settings', bytes: rows.seal('meta', 'settings', jsonBytes(next)) });
+    settings = next;
+    idle.setMinutes(next.autoLockMinutes);
+  }
+
   function lock(reason: 'user' | 'idle' | 'other_tab'): void {
     if (isLocked()) return;
     life.locked = true;
@@ -169,11 +179,18 @@ export async function openVault(options: OpenVaultOptions): Promise<Vault> {
     },
     attachments,
     settings: () => settings,
-    async updateSettings(patch) {
-      const next = v.parse(Settings, { ...settings, ...patch });
-      await db.meta.put({ key: 'settings', bytes: rows.seal('meta', 'settings', jsonBytes(next)) });
-      settings = next;
-      idle.setMinutes(next.autoLockMinutes);
+    updateSettings,
+    backup(onProgress) {
+      if (isLocked()) throw new VaultError('model_destroyed', 'the vault is locked');
+      const writtenAt = clock.now();
+      return toReadableStream(
+        (async function* () {
+          // Every edit shown as saved is in the file.
+          await store.flush();
+          yield* writeBackup({ db, keys, rows, random, now: writtenAt }, onProgress);
+          await updateSettings({ lastBackupAt: writtenAt });
+        })(),
+      );
     },
     async storage(): Promise<StorageInfo> {
       const manager = options.storage;

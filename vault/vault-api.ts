@@ -62,6 +62,8 @@ export interface StoreProblem {
 export interface VaultSettings {
   /** Idle minutes before the vault locks itself (1–240; default 5). */
   readonly autoLockMinutes: number;
+  /** When the last backup of this vault was written from this browser (ms since the epoch). */
+  readonly lastBackupAt?: number;
 }
 
 export interface StorageInfo {
@@ -71,6 +73,9 @@ export interface StorageInfo {
   /** Whether the browser granted persistent storage (navigator.storage.persist()). */
   readonly persisted: boolean;
 }
+
+/** A backup file as the browser hands it over (a File or Blob). */
+export type BackupFile = Pick<AttachmentInputFile, 'size' | 'stream' | 'slice'>;
 
 /** Files a patient may attach, checked by content (magic bytes), not only by name. */
 export interface AttachmentInputFile {
@@ -115,6 +120,11 @@ export interface Vault {
   settings(): VaultSettings;
   updateSettings(patch: Partial<VaultSettings>): Promise<void>;
   storage(): Promise<StorageInfo>;
+  /**
+   * The whole vault as a backup file (docs/PROTOCOL.md §18.6), produced as it is read: pending edits are saved
+   * first, and the file is sealed to the recovery kit. `lastBackupAt` is set once the last byte is read.
+   */
+  backup(onProgress?: ProgressListener): ReadableStream<Uint8Array>;
   /** Rewrites the keystore's passphrase part; `bad_passphrase` when `current` is wrong (nothing changes). */
   changePassphrase(current: string, next: string, onProgress?: ProgressListener): Promise<void>;
   /** Rows that failed to verify since unlock. */
@@ -154,6 +164,20 @@ export interface VaultAccess {
     relay: RelayDescriptor;
     onProgress?: ProgressListener;
   }): Promise<{ vault: Vault; recoveryKit: RecoveryKit }>;
+  /** What a backup file's clear header says (which vault, when); VaultError `backup_foreign` otherwise. */
+  inspectBackup(file: BackupFile): Promise<{ vaultId: string; writtenAt: number }>;
+  /**
+   * Rebuilds a vault from a backup file and the recovery kit, as a new device of that vault with a new
+   * passphrase (docs/PROTOCOL.md §18.6); works with the relay unreachable. Throws VaultError `backup_foreign`,
+   * `backup_damaged`, `backup_wrong_key`, `backup_vault_exists`, `bad_recovery_key` or `weak_passphrase`;
+   * nothing is stored then.
+   */
+  restore(input: {
+    backup: BackupFile;
+    recoveryKey: string;
+    passphrase: string;
+    onProgress?: ProgressListener;
+  }): Promise<Vault>;
   /** Throws VaultError `bad_passphrase`, `bad_recovery_key` or `vault_not_found`; nothing changes then. */
   unlock(id: string, secret: UnlockSecret, onProgress?: ProgressListener): Promise<Vault>;
 }

@@ -41,6 +41,14 @@ export const VAULT_ERROR_CODES = [
   'weak_passphrase',
   /** The relay descriptor given at creation is malformed. */
   'invalid_relay',
+  /** The file is not a Carnet backup (or of a version this app does not read). Nothing changed. */
+  'backup_foreign',
+  /** The backup is damaged, cut short or altered. Nothing changed. */
+  'backup_damaged',
+  /** The recovery key does not open this backup (another vault's, or a kit replaced since). Nothing changed. */
+  'backup_wrong_key',
+  /** This browser already holds the vault the backup is of. Nothing changed. */
+  'backup_vault_exists',
 ] as const;
 
 export type VaultErrorCode = (typeof VAULT_ERROR_CODES)[number];

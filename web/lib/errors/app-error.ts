@@ -35,6 +35,10 @@ export const APP_ERROR_CODES = [
   'attachment-corrupt',
   'attachment-unreadable',
   'save-failed',
+  'backup-foreign',
+  'backup-damaged',
+  'backup-wrong-key',
+  'backup-vault-exists',
   'unknown',
 ] as const;
 

@@ -36,6 +36,10 @@ const MESSAGES: Record<AppErrorCode, () => string> = {
   'attachment-corrupt': () => m.error_attachment_corrupt(),
   'attachment-unreadable': () => m.error_attachment_unreadable(),
   'save-failed': () => m.error_save_failed(),
+  'backup-foreign': () => m.error_backup_foreign(),
+  'backup-damaged': () => m.error_backup_damaged(),
+  'backup-wrong-key': () => m.error_backup_wrong_key(),
+  'backup-vault-exists': () => m.error_backup_vault_exists(),
   unknown: () => m.error_unknown(),
 };
 

@@ -25,6 +25,10 @@ const VAULT_TO_APP: Record<VaultErrorCode, AppErrorCode> = {
   quota_exceeded: 'storage-full',
   weak_passphrase: 'passphrase-weak',
   invalid_relay: 'relay-setup-failed',
+  backup_foreign: 'backup-foreign',
+  backup_damaged: 'backup-damaged',
+  backup_wrong_key: 'backup-wrong-key',
+  backup_vault_exists: 'backup-vault-exists',
 };
 
 /**
