@@ -157,7 +157,10 @@ export function createVaultAccess(options: VaultAccessOptions = {}): VaultAccess
       return { vault, recoveryKit: created.recoveryKit };
     },
 
-    inspectBackup,
+    async inspectBackup(file) {
+      await ready();
+      return inspectBackup(file);
+    },
 
     async restore({ backup, recoveryKey, passphrase, onProgress }) {
       await ready();

@@ -8,12 +8,15 @@
 // picker to drive, so the test takes a real frame from Chromium's fake camera in the page (getUserMedia →
 // canvas → PNG), clicks "Take a photo", and gives that PNG to the file chooser the button opened.
 import { expect, test, type Page } from '@playwright/test';
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromiumLaunch } from '../../playwright.config.ts';
 import {
   addRecord,
+  CREATE_TIMEOUT,
   createVault,
+  findEncodings,
   goToSection,
   lockFromHeader,
   openRecordFromOverview,
@@ -29,6 +32,7 @@ import {
 
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/attachments');
 /** The text report.pdf shows (tests/fixtures/attachments/make-fixtures.mjs). */
+const NEW_PASSPHRASE = 'copper meadow lantern seventeen orbit';
 const REPORT_TEXT = 'Hémoglobine glyquée 6.1 pourcent';
 
 const LAB = {
@@ -247,6 +251,63 @@ test('the whole journey offline: create, three records with files, reload, lock,
   await checkRecordPage(page, 'lab');
   await shoot('desktop-record-lab');
   phase('check every record, screenshots');
+
+  // 8. A backup (issue 11): saved from Settings, still offline; it holds nothing readable.
+  await goToSection(page, 'Settings');
+  await expect(page.getByTestId('backup-status')).toHaveText('You have not saved a backup from this browser yet.');
+  const downloading = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Save a backup' }).click();
+  const download = await downloading;
+  const backupPath = testInfo.outputPath(download.suggestedFilename());
+  await download.saveAs(backupPath);
+  expect(download.suggestedFilename()).toMatch(/^carnet-backup-\d{4}-\d{2}-\d{2}\.carnet$/);
+  await expect(page.getByTestId('backup-status')).toContainText('Last backup:');
+  const backup = await fs.readFile(backupPath);
+  const leaks = [LAB.title, REPORT.title, PERSONAL.title, REPORT_TEXT, 'HbA1c', 'square.png', PHOTO_NAME].flatMap(
+    (text) => findEncodings([backup], text),
+  );
+  expect(leaks).toEqual([]);
+  await shoot('desktop-settings-backup');
+  phase(`backup saved (${String(backup.length)} bytes)`);
+
+  // 9. The browser clears Carnet's data (the app itself stays cached), then the record comes back from the
+  // backup and the recovery key as a person types it, with a new passphrase for this device.
+  await page.evaluate(async () => {
+    for (const { name } of await indexedDB.databases()) {
+      if (name !== undefined && name.startsWith('carnet-v1')) {
+        await new Promise((resolve, reject) => {
+          const request = indexedDB.deleteDatabase(name);
+          request.onsuccess = resolve;
+          request.onerror = reject;
+        });
+      }
+    }
+  });
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 1, name: 'Create your health record' })).toBeVisible();
+  await page.getByRole('link', { name: 'Restore from a backup' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Restore from a backup' })).toBeVisible();
+  await page.getByLabel('Backup file').setInputFiles(backupPath);
+  await expect(page.getByTestId('restore-file-about')).toContainText('Backup made on');
+  const typed = `CR1-${kit.recoveryKey.slice(4).replace(/-/g, ' ')}`;
+  await page.getByLabel('Recovery key').fill(typed);
+  await page.getByLabel('New passphrase for this device', { exact: true }).fill(NEW_PASSPHRASE);
+  await page.getByLabel('Type the passphrase again', { exact: true }).fill(NEW_PASSPHRASE);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await shoot('phone-restore');
+  await page.getByRole('button', { name: 'Restore my record' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Overview' })).toBeVisible({ timeout: CREATE_TIMEOUT });
+  await expect(page.getByRole('status').filter({ hasText: /^Records: / })).toHaveText('Records: 3', {
+    timeout: UNLOCK_TIMEOUT,
+  });
+  await openRecordFromOverview(page, LAB.title);
+  await checkRecordPage(page, 'lab');
+  await openRecordFromOverview(page, REPORT.title);
+  await checkRecordPage(page, 'report');
+  await lockFromHeader(page);
+  await unlock(page, { passphrase: NEW_PASSPHRASE });
+  await expect(page.getByRole('link', { name: LAB.title, exact: true })).toBeVisible();
+  phase('wipe, restore from the backup, unlock with the new passphrase');
   console.log(`phases: ${phases.join(', ')}; total ${((Date.now() - started) / 1000).toFixed(1)} s`);
   console.log(`screenshots:\n${shots.join('\n')}`);
   console.log(`console errors during the journey: ${consoleErrors.length}\n${consoleErrors.join('\n')}`);

@@ -70,7 +70,10 @@ async function readHeader(file: BackupFile): Promise<ReturnType<typeof parseBack
   try {
     return parseBackupHeader(new Uint8Array(await file.slice(0, BACKUP_HEADER_BYTES).arrayBuffer()));
   } catch (cause) {
-    if (isCryptoError(cause)) throw new VaultError('backup_foreign', 'not a Carnet backup', { cause });
+    const foreign = ['unknown_type', 'unknown_version', 'stream_truncated', 'bad_encoding'] as const;
+    if (foreign.some((code) => isCryptoError(cause, code))) {
+      throw new VaultError('backup_foreign', 'not a Carnet backup', { cause });
+    }
     throw cause;
   }
 }

@@ -1,5 +1,6 @@
 import {
   createVaultAccess,
+  type BackupFile,
   type ProgressListener,
   type RecoveryKit,
   type SaveState,
@@ -74,6 +75,23 @@ export class VaultSession {
 
   async unlock(id: string, secret: UnlockSecret, onProgress?: ProgressListener): Promise<void> {
     this.#open(await this.#access.unlock(id, secret, onProgress));
+  }
+
+  /** Which vault a backup file is of and when it was made (VaultError `backup_foreign` otherwise). */
+  inspectBackup(file: BackupFile): Promise<{ vaultId: string; writtenAt: number }> {
+    return this.#access.inspectBackup(file);
+  }
+
+  /** Rebuilds a vault from a backup and the recovery kit as a new device of it, then opens it. */
+  async restore(input: {
+    backup: BackupFile;
+    recoveryKey: string;
+    passphrase: string;
+    onProgress?: ProgressListener;
+  }): Promise<void> {
+    const vault = await this.#access.restore(input);
+    this.vaults = await this.#access.list();
+    this.#open(vault);
   }
 
   /** Locks in every tab; the onLocked listener then replaces the page. */
