@@ -52,7 +52,7 @@ export {
   ObservationPatch,
   AttachmentInput,
 } from './records/input-schema.ts';
-export { parseDecimal, decimalsOf } from './records/parse-decimal.ts';
+export { parseDecimal } from './records/parse-decimal.ts';
 export { parseRange, type ReferenceRange } from './records/reference-range.ts';
 export { deriveFlag, resolveFlag, isAbnormalFlag, type FlagInputs } from './records/derive-flag.ts';
 export { groupByMonth, RecordFilter, type TimelineMonth } from './records/timeline.ts';

@@ -18,10 +18,3 @@ export function parseDecimal(text: string): number | undefined {
 
 const DECIMAL = /^[-+]?(\d+([.,]\d*)?|[.,]\d+)$/;
 
-/** How many digits follow the decimal mark in a plain number as typed ("1.50" has 2), or undefined. */
-export function decimalsOf(text: string): number | undefined {
-  const number = parseDecimal(text);
-  if (number === undefined || Number.isNaN(number)) return undefined;
-  const mark = /[.,](\d*)\s*$/.exec(text.trim());
-  return mark === null ? 0 : (mark[1] ?? '').length;
-}
