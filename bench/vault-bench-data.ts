@@ -77,9 +77,8 @@ const CATEGORY_WEIGHTS: readonly [Category, number][] = [
 function observation(rng: Rng, analyte: Analyte): ObservationInput {
   const value = analyte.min + rng() * (analyte.max - analyte.min);
   const text = value.toFixed(analyte.decimals);
-  const shown = Number(text);
-  const flag = shown < analyte.low ? 'low' : shown > analyte.high ? 'high' : 'normal';
-  return { name: analyte.name, value: text, unit: analyte.unit, low: analyte.low, high: analyte.high, flag };
+  // No flag: as the form does, the flag is left to the range (derived on read, vault/records/derive-flag.ts).
+  return { name: analyte.name, value: text, unit: analyte.unit, low: analyte.low, high: analyte.high };
 }
 
 function shuffled<T>(rng: Rng, list: readonly T[]): T[] {

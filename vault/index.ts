@@ -35,11 +35,13 @@ export {
   Category,
   Level,
   ObservationFlag,
+  FlagSource,
   Stamp,
   TrackedField,
   CATEGORIES,
   LEVELS,
   OBSERVATION_FLAGS,
+  FLAG_SOURCES,
   TRACKED_FIELDS,
   categoryCode,
 } from './records/record-schema.ts';
@@ -50,6 +52,9 @@ export {
   ObservationPatch,
   AttachmentInput,
 } from './records/input-schema.ts';
+export { parseDecimal } from './records/parse-decimal.ts';
+export { parseRange, type ReferenceRange } from './records/reference-range.ts';
+export { deriveFlag, resolveFlag, isAbnormalFlag, type FlagInputs } from './records/derive-flag.ts';
 export { groupByMonth, RecordFilter, type TimelineMonth } from './records/timeline.ts';
 export { VaultError, VAULT_ERROR_CODES, isVaultError, type VaultErrorCode } from './records/vault-error.ts';
 export { LIMITS } from './records/limits.ts';

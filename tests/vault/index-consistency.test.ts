@@ -43,6 +43,8 @@ function expectConsistent(model: RecordsModel): void {
       organisation: record.organisation,
       created: record.created,
       changed: record.changed,
+      abnormal: record.observations.filter((o) => o.flag !== undefined && o.flag !== 'normal').length,
+      files: record.attachments.length,
     });
   }
   for (const entry of live) expect(model.removed(entry.id)).toBeUndefined();

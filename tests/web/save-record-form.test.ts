@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRecordsModel, systemClock, systemRandom } from '#vault';
-import { emptyRow, type ObservationRow } from '../../web/lib/records/observation-row.ts';
+import { emptyRow, rowFromObservation, type ObservationRow } from '../../web/lib/records/observation-row.ts';
 import { createFromForm, saveFormChanges, type RecordFormValues } from '../../web/lib/records/save-record-form.ts';
 
 const row = (fields: Partial<ObservationRow>): ObservationRow => ({ ...emptyRow(), ...fields });
@@ -62,5 +62,28 @@ describe(saveFormChanges.name, () => {
     expect(after.observations.some((o) => o.id === na?.id)).toBe(false);
     // level, one observation changed, one removed, one added: four edits, the unchanged note untouched.
     expect(changes).toHaveLength(4);
+  });
+
+  it('lets an automatic flag follow an edited value (LDL 1.72 High, edited to 1.45: Normal) and keeps a chosen one', () => {
+    const records = createRecordsModel({ clock: systemClock, random: systemRandom, author: 1 });
+    const rows = [
+      row({ name: 'LDL', value: '1.72', unit: 'g/L', low: '0', high: '1.6' }),
+      row({ name: 'Antigen', value: 'Positive', flag: 'abnormal' }),
+    ];
+    const id = createFromForm(records, form({ rows }));
+    const before = records.get(id);
+    expect(before.observations.map((o) => [o.flag, o.flagSource])).toEqual([
+      ['high', 'auto'],
+      ['abnormal', 'manual'],
+    ]);
+    // What the edit form does: load the rows, change one value, save.
+    const edited = before.observations.map((o) => rowFromObservation(o, 'en'));
+    const [ldl] = edited;
+    if (ldl !== undefined) ldl.value = '1.45';
+    saveFormChanges(records, before, form({ rows: edited }));
+    expect(records.get(id).observations.map((o) => [o.value, o.flag, o.flagSource])).toEqual([
+      ['1.45', 'normal', 'auto'],
+      ['Positive', 'abnormal', 'manual'],
+    ]);
   });
 });

@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import * as Y from 'yjs';
+import { resolveFlag } from './derive-flag.ts';
 import { LIMITS } from './limits.ts';
 import { RecordData, TRACKED_FIELDS } from './record-schema.ts';
 import { VaultError } from './vault-error.ts';
@@ -12,7 +13,9 @@ import { VaultError } from './vault-error.ts';
  * - `tags`  Y.Array<string> (a set: concurrent adds merge, duplicates are dropped on read)
  * - `note`  Y.Text
  * - `observations`  Y.Array<Y.Map>: `id`, `name`, `value`, `unit`, `low`, `high`, `rangeText`, `flag`,
- *   `createdBy`, `createdAt`, `changedBy`, `changedAt`
+ *   `flagSource`, `createdBy`, `createdAt`, `changedBy`, `changedAt`. Only a person's flag is stored (with
+ *   `flagSource: 'manual'`); an automatic one is derived on every read (derive-flag.ts), so it follows the value
+ *   and range whoever changed them.
  * - `attachments`  Y.Map<fileId, Y.Map>: `fileId`, `blobId`, `size`, `mime`, `name`, `key`, `createdBy`,
  *   `createdAt` (field names from docs/PROTOCOL.md §9)
  * - `attribution`  Y.Map<field, { by, at }>: the last change of each tracked field
@@ -81,6 +84,8 @@ function observationShape(item: unknown): unknown {
     name: map.get('name'),
     value: map.get('value'),
     ...optionalFields(map, ['unit', 'low', 'high', 'rangeText', 'flag']),
+    // Only 'manual' means anything; any other value reads as a flag stored before sources existed.
+    ...(map.get('flagSource') === 'manual' ? { flagSource: 'manual' } : {}),
     created: stamp(map, 'created'),
     changed: stamp(map, 'changed'),
   };
@@ -145,6 +150,10 @@ export function readRecordDoc(doc: Y.Doc, id: string): RecordData {
     });
   }
   const record = result.output;
+  record.observations = record.observations.map((observation) => {
+    const { flag: _stored, flagSource: _source, ...rest } = observation;
+    return { ...rest, ...resolveFlag(observation) };
+  });
   // Attachments live in a map, whose iteration order is not the creation order: present them by creation.
   record.attachments.sort((a, b) => a.created.at - b.created.at || (a.fileId < b.fileId ? -1 : 1));
   return record;

@@ -36,6 +36,11 @@ export const OBSERVATION_FLAGS = ['low', 'high', 'normal', 'abnormal'] as const;
 export const ObservationFlag = v.picklist(OBSERVATION_FLAGS);
 export type ObservationFlag = v.InferOutput<typeof ObservationFlag>;
 
+/** Who set a flag: derived from value and range (`auto`), or chosen by a person (`manual`). */
+export const FLAG_SOURCES = ['auto', 'manual'] as const;
+export const FlagSource = v.picklist(FLAG_SOURCES);
+export type FlagSource = v.InferOutput<typeof FlagSource>;
+
 /** Fields whose last change is recorded per field (the `attribution` map of a record document). */
 export const TRACKED_FIELDS = [
   'category',
@@ -85,6 +90,7 @@ const clampedChars = (max: number) =>
     v.transform((text) => clampChars(text, max)),
   );
 const FiniteNumber = v.pipe(v.number(), v.finite());
+const Count = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(0xffff));
 
 export const Observation = v.object({
   id: Id,
@@ -94,7 +100,12 @@ export const Observation = v.object({
   low: v.optional(FiniteNumber),
   high: v.optional(FiniteNumber),
   rangeText: v.optional(clampedChars(LIMITS.observationRangeTextChars)),
+  /**
+   * The flag to show: a person's, or the one value and range derive (absent when the value is not a number or
+   * there is no usable range). `flagSource` says which; it is present exactly when `flag` is.
+   */
   flag: v.optional(ObservationFlag),
+  flagSource: v.optional(FlagSource),
   created: Stamp,
   changed: Stamp,
 });
@@ -155,5 +166,11 @@ export const IndexEntry = v.object({
   organisation: clampedBytes(LIMITS.organisationBytes),
   created: Stamp,
   changed: Stamp,
+  /**
+   * Observations whose flag (derived or a person's) is not normal, and attachments. Absent in entries written
+   * before they existed: unknown, so the overview shows nothing rather than a wrong zero.
+   */
+  abnormal: v.optional(Count),
+  files: v.optional(Count),
 });
 export type IndexEntry = v.InferOutput<typeof IndexEntry>;

@@ -1,7 +1,8 @@
 import * as Y from 'yjs';
+import { resolveFlag } from './derive-flag.ts';
 import type { AttachmentInput, ObservationInput, ObservationPatch, RecordPatch } from './input-schema.ts';
 import { RECORD_LAYOUT_VERSION, recordRoots } from './record-doc.ts';
-import type { Stamp, TrackedField } from './record-schema.ts';
+import { OBSERVATION_FLAGS, type Stamp, type TrackedField } from './record-schema.ts';
 
 /**
  * Mutations of one record document. Each runs inside the caller's transaction and records who changed what:
@@ -136,6 +137,8 @@ export function writeNewObservation(doc: Y.Doc, id: string, input: ObservationIn
     const value = input[key];
     if (value !== undefined) map.set(key, value);
   }
+  // A flag passed in is a person's choice; an automatic one is never stored (derived on read, record-doc.ts).
+  if (input.flag !== undefined) map.set('flagSource', 'manual');
   map.set('createdBy', stamp.by);
   map.set('createdAt', stamp.at);
   map.set('changedBy', stamp.by);
@@ -150,23 +153,38 @@ export function findObservation(doc: Y.Doc, id: string): number {
   return items.findIndex((item) => item instanceof Y.Map && (item as Y.Map<unknown>).get('id') === id);
 }
 
+/**
+ * Changes an observation. A flag in the patch is a person's (`null` hands it back to the range). A flag stored
+ * before flags had a source is settled first, by the rule of `resolveFlag` on the values it was stored with:
+ * otherwise a stale automatic flag would outlive the value it was derived from and then read as a person's.
+ */
 export function writeObservationPatch(doc: Y.Doc, index: number, patch: ObservationPatch, stamp: Stamp): boolean {
   const item = recordRoots(doc).observations.get(index);
   if (!(item instanceof Y.Map)) return false;
   const map = item as Y.Map<unknown>;
-  let changed = false;
-  for (const key of ['name', 'value', ...OPTIONAL_OBSERVATION_KEYS] as const) {
-    const value = patch[key];
-    if (value === undefined) continue;
+  const legacy = legacyFlagSource(map);
+  const set = (key: string, value: unknown): boolean => {
     if (value === null) {
-      if (map.has(key)) {
-        map.delete(key);
-        changed = true;
-      }
-    } else if (map.get(key) !== value) {
-      map.set(key, value);
-      changed = true;
+      if (!map.has(key)) return false;
+      map.delete(key);
+      return true;
     }
+    if (map.get(key) === value) return false;
+    map.set(key, value);
+    return true;
+  };
+  let changed = false;
+  for (const key of ['name', 'value', 'unit', 'low', 'high', 'rangeText'] as const) {
+    const value = patch[key];
+    if (value !== undefined) changed = set(key, value) || changed;
+  }
+  if (patch.flag !== undefined) {
+    changed = set('flag', patch.flag) || changed;
+    changed = set('flagSource', patch.flag === null ? null : 'manual') || changed;
+  } else if (changed && legacy === 'auto') {
+    map.delete('flag');
+  } else if (changed && legacy === 'manual') {
+    map.set('flagSource', 'manual');
   }
   if (changed) {
     map.set('changedBy', stamp.by);
@@ -174,6 +192,26 @@ export function writeObservationPatch(doc: Y.Doc, index: number, patch: Observat
     touch(doc, ['observations'], stamp);
   }
   return changed;
+}
+
+/** For a flag stored without a source (before sources existed): whose it counts as. Undefined otherwise. */
+function legacyFlagSource(map: Y.Map<unknown>): 'auto' | 'manual' | undefined {
+  const flag = OBSERVATION_FLAGS.find((known) => known === map.get('flag'));
+  if (map.get('flagSource') === 'manual' || flag === undefined) return undefined;
+  const number = (key: string): number | undefined => {
+    const value = map.get(key);
+    return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+  };
+  const value = map.get('value');
+  const rangeText = map.get('rangeText');
+  const resolved = resolveFlag({
+    value: typeof value === 'string' ? value : '',
+    low: number('low'),
+    high: number('high'),
+    rangeText: typeof rangeText === 'string' ? rangeText : undefined,
+    flag,
+  });
+  return resolved.flagSource ?? 'auto';
 }
 
 export function deleteObservation(doc: Y.Doc, index: number, stamp: Stamp): void {

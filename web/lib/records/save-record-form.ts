@@ -82,7 +82,8 @@ export function saveFormChanges(records: RecordsModel, current: RecordData, form
       before.unit === input.unit &&
       before.low === input.low &&
       before.high === input.high &&
-      before.flag === input.flag;
+      before.rangeText === input.rangeText &&
+      (before.flagSource === 'manual' ? before.flag : undefined) === input.flag;
     if (!same) {
       records.updateObservation(current.id, row.id, {
         name: input.name,
@@ -90,6 +91,7 @@ export function saveFormChanges(records: RecordsModel, current: RecordData, form
         unit: input.unit ?? null,
         low: input.low ?? null,
         high: input.high ?? null,
+        rangeText: input.rangeText ?? null,
         flag: input.flag ?? null,
       });
     }
