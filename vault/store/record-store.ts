@@ -85,6 +85,9 @@ export function createRecordStore(options: RecordStoreOptions) {
   const queue: Pending[] = [];
   const ownIds = new Set<number>();
   const loaded = new Set<string>();
+  // Records of a loadAll batch still being read: loadRecord waits for its batch instead of returning early
+  // (the record would otherwise be "not found" right after unlock on a large vault).
+  const inFlight = new Map<string, Promise<void>>();
   const trailing = new Map<string, Trailing>();
   // Records whose state is over the snapshot cap: not compacted again until the next unlock (each attempt would
   // apply every row and fail after every edit). Their rows stay as updates, all of them read when opened.
@@ -293,7 +296,11 @@ export function createRecordStore(options: RecordStoreOptions) {
   }
 
   async function loadRecord(hex: string): Promise<void> {
-    if (loaded.has(hex) || isClosed()) return;
+    if (isClosed()) return;
+    if (loaded.has(hex)) {
+      await inFlight.get(hex);
+      return;
+    }
     // Marked before reading: an update from another tab arriving meanwhile is applied on top (Yjs merges).
     loaded.add(hex);
     const list = await db.envelopes.where('[recordId+id]').between([hex, 0], [hex, Infinity]).toArray();
@@ -310,20 +317,31 @@ export function createRecordStore(options: RecordStoreOptions) {
     const batchSize = 250;
     for (let i = 0; i < ids.length && !isClosed(); i += batchSize) {
       const batch = ids.slice(i, i + batchSize);
-      for (const id of batch) loaded.add(id);
-      const rowsOf = await db.envelopes.where('recordId').anyOf(batch).toArray();
+      const done = (async () => {
+        const rowsOf = await db.envelopes.where('recordId').anyOf(batch).toArray();
+        if (isClosed()) return;
+        const byRecord = new Map<string, EnvelopeRow[]>();
+        for (const row of rowsOf) {
+          const list = byRecord.get(row.recordId) ?? [];
+          list.push(row);
+          byRecord.set(row.recordId, list);
+        }
+        const ctx = context();
+        for (const [hex, list] of byRecord) {
+          list.sort((a, b) => (a.id ?? 0) - (b.id ?? 0));
+          applyRows(hex, openAll(list, hex, ctx));
+        }
+      })();
+      for (const id of batch) {
+        loaded.add(id);
+        inFlight.set(id, done);
+      }
+      try {
+        await done;
+      } finally {
+        for (const id of batch) inFlight.delete(id);
+      }
       if (isClosed()) return;
-      const byRecord = new Map<string, EnvelopeRow[]>();
-      for (const row of rowsOf) {
-        const list = byRecord.get(row.recordId) ?? [];
-        list.push(row);
-        byRecord.set(row.recordId, list);
-      }
-      const ctx = context();
-      for (const [hex, list] of byRecord) {
-        list.sort((a, b) => (a.id ?? 0) - (b.id ?? 0));
-        applyRows(hex, openAll(list, hex, ctx));
-      }
       onProgress?.(Math.min(i + batchSize, ids.length), ids.length);
       await new Promise((resolve) => setTimeout(resolve, 0));
     }
