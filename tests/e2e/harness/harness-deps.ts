@@ -1,3 +1,3 @@
 // What the harness page takes from the code under test (one place, so the bundle's imports are obvious).
-export { createVaultAccess, type Vault } from '#vault';
+export { CATEGORIES, createVaultAccess, type Vault } from '#vault';
 export { KDF_FLOOR as KDF_FLOOR_FOR_TESTS } from '#crypto';

@@ -2,7 +2,7 @@
 // bundled with esbuild and driven through `window.harness`. An edit is reported to the test only once the vault
 // says it is saved (flush resolved: its strict transaction completed), exactly when the app shows
 // "Saved on this device".
-import { createVaultAccess, KDF_FLOOR_FOR_TESTS, type Vault } from './harness-deps.ts';
+import { CATEGORIES, createVaultAccess, KDF_FLOOR_FOR_TESTS, type Vault } from './harness-deps.ts';
 
 declare global {
   interface Window {
@@ -170,6 +170,98 @@ const harness = {
     return { records, problems: v.problems().length, invalid, blobKeys };
   },
 
+  /** A new vault whose recovery key the test keeps (the backup spec restores with it). */
+  async createWithKit(): Promise<{ id: string; recoveryKey: string }> {
+    const created = await access.create({
+      passphrase: PASS,
+      relay: { origin: location.origin, publicKeyHex: '22'.repeat(32) },
+    });
+    vault = created.vault;
+    return { id: vault.id, recoveryKey: created.recoveryKit.recoveryKeyText };
+  },
+
+  /** `records` records of every category with notes, tags and lab values, and `files` PDFs of `fileBytes`. */
+  async populate(seed: number, records: number, files: number, fileBytes: number): Promise<void> {
+    const v = vault;
+    if (v === undefined) throw new Error('locked');
+    const rand = prng(seed);
+    const categories = CATEGORIES;
+    const ids: string[] = [];
+    for (let i = 0; i < records; i++) {
+      const category = categories[i % categories.length] ?? 'other';
+      const day = String(1 + Math.floor(rand() * 28)).padStart(2, '0');
+      const r = v.records.create({
+        category,
+        title: `Record ${String(i)} é${String(seed)}`,
+        date: `20${String(10 + (i % 16))}-0${String(1 + (i % 9))}-${day}`,
+        tags: [`tag${String(i % 7)}`],
+      });
+      ids.push(r.id);
+      v.records.setNote(r.id, `Note ${String(i)}: ${'lorem ipsum '.repeat(1 + Math.floor(rand() * 20))}`);
+      if (category === 'lab-result') {
+        v.records.addObservation(r.id, {
+          name: `Value ${String(i)}`,
+          value: (rand() * 10).toFixed(2),
+          unit: 'g/L',
+          low: 1,
+          high: 5,
+        });
+      }
+      if (i % 100 === 99) await v.flush();
+    }
+    await v.flush();
+    for (let f = 0; f < files; f++) {
+      const bytes = pdfBytes(fileBytes, seed * 1000 + f);
+      const file = new File([bytes], `file-${String(f)}.pdf`, { type: 'application/pdf' });
+      await v.attachments.add(ids[(f * 7) % ids.length] ?? '', {
+        name: file.name,
+        mediaType: file.type,
+        size: file.size,
+        stream: () => file.stream(),
+        slice: (start, end) => file.slice(start, end),
+      });
+    }
+    await v.flush();
+  },
+
+  /** Every record as the vault returns it, and the SHA-256 of every file: what a restore must reproduce. */
+  async contents(): Promise<{ records: string; files: Record<string, string> }> {
+    const v = vault;
+    if (v === undefined) throw new Error('locked');
+    const records = [];
+    const files: Record<string, string> = {};
+    for (const entry of v.records.list()) {
+      const record = await v.loadRecord(entry.id);
+      records.push(record);
+      for (const a of record.attachments) {
+        files[a.fileId] = await sha256Hex(await new Response(v.attachments.open(record.id, a.fileId)).arrayBuffer());
+      }
+    }
+    records.sort((a, b) => a.id.localeCompare(b.id));
+    return { records: JSON.stringify(records), files };
+  },
+
+  /** Saves a backup through a download, as the app does. */
+  async saveBackup(): Promise<number> {
+    const v = vault;
+    if (v === undefined) throw new Error('locked');
+    const blob = await new Response(v.backup()).blob();
+    const link = document.createElement('a');
+    link.href = URL.createObjectURL(blob);
+    link.download = 'carnet-backup.carnet';
+    document.body.append(link);
+    link.click();
+    return blob.size;
+  },
+
+  /** Restores from the file picked in the page's file input (the test sets it). */
+  async restoreFromInput(recoveryKey: string, passphrase: string): Promise<string> {
+    const file = document.querySelector<HTMLInputElement>('#backup')?.files?.[0];
+    if (file === undefined) throw new Error('no file picked');
+    vault = await access.restore({ backup: file, recoveryKey, passphrase });
+    return vault.id;
+  },
+
   lock(): void {
     vault?.lock();
     vault = undefined;
@@ -215,4 +307,8 @@ const harness = {
 };
 type Harness = typeof harness;
 window.harness = harness;
+const picker = document.createElement('input');
+picker.type = 'file';
+picker.id = 'backup';
+document.body.append(picker);
 document.title = 'ready';
