@@ -7,6 +7,7 @@ import {
   isCryptoError,
   keystoreKdfInputs,
   parseRecoveryKeyText,
+  RecoveryKeyTextError,
   unlockKeystoreWithKek,
   unlockKeystoreWithRecoveryKey,
   wipe,
@@ -59,6 +60,12 @@ export async function openKeystore(
     try {
       recoveryKey = parseRecoveryKeyText(secret.recoveryKey);
     } catch (cause) {
+      if (cause instanceof RecoveryKeyTextError) {
+        throw new VaultError('recovery_key_mistyped', `the recovery key was mistyped (${cause.mistake.kind})`, {
+          cause,
+          detail: cause.mistake,
+        });
+      }
       throw new VaultError('bad_recovery_key', 'not a recovery key', { cause });
     }
     try {
