@@ -114,6 +114,12 @@ test('the recovery key typed with spaces, lower case and no prefix unlocks, then
   await page.goto('/');
   const kit = await createVault(page);
   expect(kit.recoveryKey).toMatch(/^CR1(-[0-9A-Z]{5}){11}$/);
+  // The level picker: each level named for sharing, with its own icon.
+  await page.getByRole('link', { name: 'Add a record' }).click();
+  const picker = page.locator('fieldset.levels');
+  await expect(picker.getByRole('radio')).toHaveCount(3);
+  await expect(picker.locator('svg')).toHaveCount(3);
+  await picker.screenshot({ path: `${DIR}/recovery-phone-en-level-picker.png` });
   await addRecord(page, {
     category: 'Lab result',
     title: 'Lipid panel',
