@@ -149,6 +149,12 @@ export {
   recoveryQrPayload,
   vaultIdText,
 } from './recovery-kit.ts';
+export {
+  RECOVERY_KEY_GROUPS,
+  RECOVERY_KEY_SYMBOLS,
+  RecoveryKeyTextError,
+  type RecoveryKeyMistake,
+} from './recovery-key-mistake.ts';
 export { KeyHolder } from './key-holder.ts';
 export {
   BACKUP_CHUNK_BYTES,

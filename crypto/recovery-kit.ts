@@ -3,7 +3,13 @@
 import { decodeBase32, encodeBase32, groupBase32 } from './base32.ts';
 import { concat, equal } from './bytes.ts';
 import { CryptoError } from './crypto-error.ts';
-import { hashWithDomain } from './primitives.ts';
+import { hashWithDomain, wipe } from './primitives.ts';
+import {
+  locateMistypedGroup,
+  recoveryKeyBytes,
+  recoveryKeySymbols,
+  RecoveryKeyTextError,
+} from './recovery-key-mistake.ts';
 import type { Rng } from './sodium.ts';
 import { sodium, systemRng } from './sodium.ts';
 
@@ -26,18 +32,33 @@ export function recoveryKeyText(recoveryKey: Uint8Array): string {
 }
 
 /**
- * Parse a typed recovery key: case-insensitive, spaces and dashes ignored, `I`/`L`/`O` read as digits.
- * `bad_encoding` for a malformed text, `recovery_checksum` for a typo the checksum catches.
+ * Parse a recovery key as people type it back (§22.8): the `CR1` prefix optional; case, spaces, line breaks,
+ * tabs, any dash, dots and underscores ignored; `I`/`L` read as 1 and `O` as 0. Throws a
+ * {@link RecoveryKeyTextError} whose `mistake` says what is wrong: a wrong length (how many symbols), a
+ * character that is no symbol, or a checksum that fails (with the one group that explains it, when one does).
  */
 export function parseRecoveryKeyText(text: string): Uint8Array {
-  const trimmed = text.trim();
-  if (trimmed.slice(0, 4).toUpperCase() !== PREFIX) throw new CryptoError('bad_encoding', 'missing CR1- prefix');
-  const bytes = decodeBase32(trimmed.slice(4), 34);
-  const recoveryKey = bytes.slice(0, 32);
-  if (!equal(checksum(recoveryKey), bytes.subarray(32))) {
-    throw new CryptoError('recovery_checksum', 'recovery key checksum does not match');
+  const values = recoveryKeySymbols(text);
+  const bytes = recoveryKeyBytes(values);
+  if (bytes !== null && checksOut(bytes)) {
+    const recoveryKey = bytes.slice(0, 32);
+    wipe(bytes);
+    return recoveryKey;
   }
-  return recoveryKey;
+  if (bytes !== null) wipe(bytes);
+  throw new RecoveryKeyTextError({ kind: 'checksum', group: locateMistypedGroup(values, symbolsCheckOut) });
+}
+
+function checksOut(bytes: Uint8Array): boolean {
+  return equal(checksum(bytes.subarray(0, 32)), bytes.subarray(32));
+}
+
+function symbolsCheckOut(values: readonly number[]): boolean {
+  const bytes = recoveryKeyBytes(values);
+  if (bytes === null) return false;
+  const ok = checksOut(bytes);
+  wipe(bytes);
+  return ok;
 }
 
 /** The vault id as 26 base32 characters. */

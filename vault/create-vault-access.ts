@@ -57,6 +57,7 @@ export function createVaultAccess(options: VaultAccessOptions = {}): VaultAccess
   async function open(
     db: VaultDb,
     opened: { dsk: Uint8Array; body: KeystoreBody; vaultId: Uint8Array },
+    unlockedWith: Vault['unlockedWith'],
   ): Promise<Vault> {
     const entries = (await db.membership.orderBy('seq').toArray()).map((row) => row.bytes);
     let membership;
@@ -76,22 +77,19 @@ export function createVaultAccess(options: VaultAccessOptions = {}): VaultAccess
       storage,
       attachments: options.attachments ?? ((context) => createVaultAttachments(context)),
       ...(options.compaction === undefined ? {} : { compaction: options.compaction }),
+      unlockedWith,
       async changePassphrase(current, next, onProgress) {
+        // Without the current passphrase only where the recovery key itself opened this session: holding the
+        // kit is proof enough, while a device merely left unlocked is not.
+        if (current === null && unlockedWith !== 'recovery_key') {
+          throw new VaultError('bad_passphrase', 'the current passphrase is needed');
+        }
         checkPassphrase(next);
         const row = await db.keystore.get('k');
         if (row === undefined) throw new VaultError('vault_not_found', `no keystore for ${vaultIdHex}`);
-        // The current passphrase is checked first: a wrong one changes nothing.
-        const { salt, params } = keystoreKdfInputs(row.bytes);
         onProgress?.({ phase: 'kdf', done: 0, total: 2 });
-        const oldKek = await kdf(current, salt, params);
-        try {
-          const check = unlockKeystoreWithKek(row.bytes, oldKek);
-          wipe(check.dsk);
-        } catch (cause) {
-          throw new VaultError('bad_passphrase', 'the current passphrase is wrong', { cause });
-        } finally {
-          wipe(oldKek);
-        }
+        // The current passphrase, when given, is checked first: a wrong one changes nothing.
+        if (current !== null) await checkCurrentPassphrase(row.bytes, current);
         onProgress?.({ phase: 'kdf', done: 1, total: 2 });
         const fresh = await kekForNewPassphrase(kdf, next, random, options.kdfLadder);
         try {
@@ -107,6 +105,19 @@ export function createVaultAccess(options: VaultAccessOptions = {}): VaultAccess
         onProgress?.({ phase: 'kdf', done: 2, total: 2 });
       },
     });
+  }
+
+  async function checkCurrentPassphrase(keystore: Uint8Array, current: string): Promise<void> {
+    const { salt, params } = keystoreKdfInputs(keystore);
+    const oldKek = await kdf(current, salt, params);
+    try {
+      const check = unlockKeystoreWithKek(keystore, oldKek);
+      wipe(check.dsk);
+    } catch (cause) {
+      throw new VaultError('bad_passphrase', 'the current passphrase is wrong', { cause });
+    } finally {
+      wipe(oldKek);
+    }
   }
 
   function checkPassphrase(passphrase: string): void {
@@ -153,7 +164,7 @@ export function createVaultAccess(options: VaultAccessOptions = {}): VaultAccess
       } finally {
         directory.close();
       }
-      const vault = await open(db, { dsk: created.dsk, body: created.body, vaultId: created.vaultId });
+      const vault = await open(db, { dsk: created.dsk, body: created.body, vaultId: created.vaultId }, 'passphrase');
       return { vault, recoveryKit: created.recoveryKit };
     },
 
@@ -180,7 +191,8 @@ export function createVaultAccess(options: VaultAccessOptions = {}): VaultAccess
       } finally {
         wipe(kek.kek);
       }
-      return open(restored.db, restored);
+      // The patient chose a passphrase for this browser as part of the restore.
+      return open(restored.db, restored, 'passphrase');
     },
 
     async unlock(id, secret, onProgress?: ProgressListener) {
@@ -198,7 +210,7 @@ export function createVaultAccess(options: VaultAccessOptions = {}): VaultAccess
           throw new VaultError('tampered_row', 'the keystore belongs to another vault');
         }
         onProgress?.({ phase: 'load', done: 0, total: 1 });
-        const vault = await open(db, opened);
+        const vault = await open(db, opened, 'passphrase' in secret ? 'passphrase' : 'recovery_key');
         onProgress?.({ phase: 'load', done: 1, total: 1 });
         return vault;
       } catch (error) {

@@ -56,7 +56,13 @@ export { parseDecimal } from './records/parse-decimal.ts';
 export { parseRange, type ReferenceRange } from './records/reference-range.ts';
 export { deriveFlag, resolveFlag, isAbnormalFlag, type FlagInputs } from './records/derive-flag.ts';
 export { groupByMonth, RecordFilter, type TimelineMonth } from './records/timeline.ts';
-export { VaultError, VAULT_ERROR_CODES, isVaultError, type VaultErrorCode } from './records/vault-error.ts';
+export {
+  VaultError,
+  VAULT_ERROR_CODES,
+  isVaultError,
+  type VaultErrorCode,
+  type VaultErrorDetail,
+} from './records/vault-error.ts';
 export { LIMITS } from './records/limits.ts';
 export { systemClock, systemRandom, type Clock, type Random } from './records/ports.ts';
 export { createVaultAccess, inThreadKdf, type VaultAccessOptions } from './create-vault-access.ts';

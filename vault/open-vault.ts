@@ -31,6 +31,8 @@ export interface OpenVaultOptions {
   compaction?: Partial<CompactionPolicy>;
   /** Where to ask for persistent storage and the estimate (navigator.storage in the browser). */
   storage?: StorageManager | undefined;
+  /** What opened this session (a null current passphrase is accepted only after the recovery key). */
+  unlockedWith: Vault['unlockedWith'];
   /** The session's passphrase change (it owns the keystore row and the KDF). */
   changePassphrase: Vault['changePassphrase'];
 }
@@ -198,6 +200,7 @@ export async function openVault(options: OpenVaultOptions): Promise<Vault> {
       const [estimate, persisted] = await Promise.all([manager.estimate(), manager.persisted()]);
       return { usage: estimate.usage ?? null, quota: estimate.quota ?? null, persisted };
     },
+    unlockedWith: options.unlockedWith,
     changePassphrase: (current, next, onProgress) => {
       if (isLocked()) return Promise.reject(new VaultError('model_destroyed', 'the vault is locked'));
       return options.changePassphrase(current, next, onProgress);

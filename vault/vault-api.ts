@@ -125,8 +125,14 @@ export interface Vault {
    * first, and the file is sealed to the recovery kit. `lastBackupAt` is set once the last byte is read.
    */
   backup(onProgress?: ProgressListener): ReadableStream<Uint8Array>;
-  /** Rewrites the keystore's passphrase part; `bad_passphrase` when `current` is wrong (nothing changes). */
-  changePassphrase(current: string, next: string, onProgress?: ProgressListener): Promise<void>;
+  /** What opened this session: the passphrase (or creation), or the recovery key (docs/PROTOCOL.md §16.2). */
+  readonly unlockedWith: 'passphrase' | 'recovery_key';
+  /**
+   * Rewrites the keystore's passphrase part; `bad_passphrase` when `current` is wrong (nothing changes).
+   * `current` may be null only in a session the recovery key opened (the person forgot the passphrase);
+   * elsewhere null is `bad_passphrase`, so an unlocked device left alone cannot have its passphrase changed.
+   */
+  changePassphrase(current: string | null, next: string, onProgress?: ProgressListener): Promise<void>;
   /** Rows that failed to verify since unlock. */
   problems(): readonly StoreProblem[];
   onProblem(listener: (problem: StoreProblem) => void): () => void;
@@ -138,7 +144,10 @@ export interface Vault {
   onLocked(listener: (reason: 'user' | 'idle' | 'other_tab') => void): () => void;
 }
 
-/** Unlock secrets: the passphrase, or the recovery key as printed on the kit (spaces and dashes ignored). */
+/**
+ * Unlock secrets: the passphrase, or the recovery key as typed from the kit (PROTOCOL.md §22.8: the `CR1` prefix
+ * optional, case, spaces, line breaks and any dash ignored).
+ */
 export type UnlockSecret = { readonly passphrase: string } | { readonly recoveryKey: string };
 
 /**
@@ -178,6 +187,9 @@ export interface VaultAccess {
     passphrase: string;
     onProgress?: ProgressListener;
   }): Promise<Vault>;
-  /** Throws VaultError `bad_passphrase`, `bad_recovery_key` or `vault_not_found`; nothing changes then. */
+  /**
+   * Throws VaultError `bad_passphrase`, `recovery_key_mistyped` (with `detail`), `bad_recovery_key` or
+   * `vault_not_found`; nothing changes then.
+   */
   unlock(id: string, secret: UnlockSecret, onProgress?: ProgressListener): Promise<Vault>;
 }

@@ -167,9 +167,8 @@ test('bad files are refused and nothing is stored; wrong secrets change nothing;
     await expect(page.getByText(MESSAGES.badPassphrase)).toBeVisible({ timeout: UNLOCK_TIMEOUT });
     await expect(page.getByLabel('Passphrase', { exact: true })).toHaveAttribute('aria-invalid', 'true');
     await expect(page.getByRole('heading', { level: 1, name: 'Unlock Carnet' })).toBeVisible();
-    // A key of the right form that is not this vault's: the same groups in reverse order.
-    const groups = kit.recoveryKey.split(/[\s-]+/);
-    const wrongKey = [...groups].reverse().join('-');
+    // A key of the right form, checksum included, that is not this vault's: the test vector's (R = 66…).
+    const wrongKey = 'CR1-CSK6C-SK6CS-K6CSK-6CSK6-CSK6C-SK6CS-K6CSK-6CSK6-CSK6C-SK6CS-K07D0';
     expect(wrongKey).not.toBe(kit.recoveryKey);
     await submitUnlock(page, { recoveryKey: wrongKey });
     await expect(page.getByText(MESSAGES.badRecoveryKey)).toBeVisible({ timeout: UNLOCK_TIMEOUT });

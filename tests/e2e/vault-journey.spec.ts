@@ -52,7 +52,7 @@ const REPORT = {
   date: '2026-03-12',
   author: 'Dr Paul Girard',
   organisation: 'Hôpital Nord',
-  level: 'Restricted' as const,
+  level: 'Shared one by one' as const,
   note: 'Follow-up in six months.',
   files: [path.join(FIXTURES, 'report.pdf')],
 };
@@ -61,7 +61,7 @@ const PERSONAL = {
   category: PERSONAL_SPACE,
   title: 'Rash on the left arm',
   date: '2026-03-14',
-  level: 'Secret' as const,
+  level: 'Never shared' as const,
   note: 'Itchy since Tuesday.',
 };
 
@@ -105,7 +105,7 @@ async function checkRecordPage(page: Page, which: 'lab' | 'report' | 'personal')
   } else if (which === 'report') {
     await expect(article.getByText('Dr Paul Girard', { exact: true })).toBeVisible();
     await expect(article.getByText('Hôpital Nord', { exact: true })).toBeVisible();
-    await expect(article.getByText('Who can see it: Restricted', { exact: true })).toBeVisible();
+    await expect(article.getByText('Who can see it: Shared one by one', { exact: true })).toBeVisible();
     await expect(article.getByText(REPORT.note, { exact: true })).toBeVisible();
     const viewer = page.locator('figure').filter({ has: page.getByText('report.pdf', { exact: true }) });
     const firstPage = viewer.getByRole('region', { name: 'Page 1 of 1' });
@@ -123,7 +123,7 @@ async function checkRecordPage(page: Page, which: 'lab' | 'report' | 'personal')
     await expect(viewer).toContainText('704 bytes');
   } else {
     await expect(article.getByText('Personal space', { exact: true }).first()).toBeVisible();
-    await expect(article.getByText('Who can see it: Secret', { exact: true })).toBeVisible();
+    await expect(article.getByText('Who can see it: Never shared', { exact: true })).toBeVisible();
     await expect(article.getByText(PERSONAL.note, { exact: true })).toBeVisible();
     await expectImageShown(page, PHOTO_NAME, 640);
   }
@@ -289,7 +289,7 @@ test('the whole journey offline: create, three records with files, reload, lock,
   await expect(page.getByRole('heading', { level: 1, name: 'Restore from a backup' })).toBeVisible();
   await page.getByLabel('Backup file').setInputFiles(backupPath);
   await expect(page.getByTestId('restore-file-about')).toContainText('Backup made on');
-  const typed = `CR1-${kit.recoveryKey.slice(4).replace(/-/g, ' ')}`;
+  const typed = kit.recoveryKey.replace(/-/g, ' ');
   await page.getByLabel('Recovery key').fill(typed);
   await page.getByLabel('New passphrase for this device', { exact: true }).fill(NEW_PASSPHRASE);
   await page.getByLabel('Type the passphrase again', { exact: true }).fill(NEW_PASSPHRASE);

@@ -127,7 +127,7 @@ describe('backup and restore (§18.6)', () => {
     await expect(attempt(fileOf(bytes.slice(0, 100)))).rejects.toThrow(/backup_damaged/);
     const anotherKit = recoveryKeyText(new Uint8Array(32).fill(7));
     await expect(attempt(fileOf(bytes), anotherKit)).rejects.toThrow(/backup_wrong_key/);
-    await expect(attempt(fileOf(bytes), 'CR1-not-a-key')).rejects.toThrow(/bad_recovery_key/);
+    await expect(attempt(fileOf(bytes), 'CR1-not-a-key')).rejects.toThrow(/recovery_key_mistyped/);
     expect(await everyDatabase(other.idb)).toBe(untouched);
     // The browser that wrote it still holds the vault: a restore there is refused, its data untouched.
     vault.lock();

@@ -77,7 +77,7 @@ describe('vault store on fake-indexeddb', () => {
       .catch((e: unknown) => e);
     expect(isVaultError(wrongKit, 'bad_recovery_key')).toBe(true);
     const garbage = await access.unlock(vault.id, { recoveryKey: 'hello' }).catch((e: unknown) => e);
-    expect(isVaultError(garbage, 'bad_recovery_key')).toBe(true);
+    expect(isVaultError(garbage, 'recovery_key_mistyped')).toBe(true);
     const after = await dumpDatabase(idb.indexedDB, `carnet-v1-${vault.id}`);
     expect(after).toEqual(before);
   });

@@ -13,7 +13,6 @@ import {
   newDeviceSeeds,
   parseBackupHeader,
   parseEnvelope,
-  parseRecoveryKeyText,
   recoveryPrincipal,
   toHex,
   TYPE,
@@ -28,6 +27,7 @@ import { encodeBlobState } from '../attachments/blob-state.ts';
 import { rowCount } from '../attachments/blob-rows.ts';
 import type { Clock, Random } from '../records/ports.ts';
 import { isVaultError, VaultError } from '../records/vault-error.ts';
+import { parseTypedRecoveryKey } from '../session/open-keystore.ts';
 import { createRowSealer, type RowSealer } from '../store/row-sealer.ts';
 import { openDirectoryDb, openVaultDb, type EnvelopeRow, type IdbPorts, type VaultDb } from '../store/vault-db.ts';
 import type { BackupFile, ProgressListener } from '../vault-api.ts';
@@ -85,12 +85,7 @@ export async function restoreBackup(
   onProgress?: ProgressListener,
 ): Promise<Restored> {
   const header = await readHeader(input.backup);
-  let recoveryKey: Uint8Array;
-  try {
-    recoveryKey = parseRecoveryKeyText(input.recoveryKey);
-  } catch (cause) {
-    throw new VaultError('bad_recovery_key', 'not a recovery key', { cause });
-  }
+  const recoveryKey = parseTypedRecoveryKey(input.recoveryKey);
   const recovery = recoveryPrincipal(recoveryKey);
   wipe(recoveryKey);
   try {

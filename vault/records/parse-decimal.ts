@@ -17,4 +17,3 @@ export function parseDecimal(text: string): number | undefined {
 }
 
 const DECIMAL = /^[-+]?(\d+([.,]\d*)?|[.,]\d+)$/;
-

@@ -1,3 +1,8 @@
+import type { RecoveryKeyMistake } from '#crypto';
+
+/** What the person got wrong, for words that point at it (only `recovery_key_mistyped` carries one). */
+export type VaultErrorDetail = RecoveryKeyMistake;
+
 /**
  * Every error the vault facade throws. The UI switches on `code` (one place turns codes into words for
  * people); `cause` keeps the underlying error or the validation issues for logs, never key material.
@@ -29,8 +34,11 @@ export const VAULT_ERROR_CODES = [
   'attachment_unreadable',
   /** The passphrase does not open this vault. Nothing changed. */
   'bad_passphrase',
-  /** The recovery key is malformed or not this vault's. Nothing changed. */
+  /** The recovery key is well formed but not this vault's. Nothing changed. */
   'bad_recovery_key',
+  /** The recovery key was mistyped (wrong length, a character that is no symbol, a failed check); `detail` says
+   * what and, when it can be told, which group. Nothing changed. */
+  'recovery_key_mistyped',
   /** No vault with this id on this device, or its keystore row is unreadable. */
   'vault_not_found',
   /** A row read back from IndexedDB failed to verify or decrypt; it was reported and not applied. */
@@ -56,10 +64,12 @@ export type VaultErrorCode = (typeof VAULT_ERROR_CODES)[number];
 export class VaultError extends Error {
   override readonly name = 'VaultError';
   readonly code: VaultErrorCode;
+  readonly detail: VaultErrorDetail | undefined;
 
-  constructor(code: VaultErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(code: VaultErrorCode, message: string, options?: { cause?: unknown; detail?: VaultErrorDetail }) {
     super(`${code}: ${message}`, options);
     this.code = code;
+    this.detail = options?.detail;
   }
 }
 

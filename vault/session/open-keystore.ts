@@ -7,6 +7,7 @@ import {
   isCryptoError,
   keystoreKdfInputs,
   parseRecoveryKeyText,
+  RecoveryKeyTextError,
   unlockKeystoreWithKek,
   unlockKeystoreWithRecoveryKey,
   wipe,
@@ -55,12 +56,7 @@ export async function openKeystore(
         wipe(kek);
       }
     }
-    let recoveryKey: Uint8Array;
-    try {
-      recoveryKey = parseRecoveryKeyText(secret.recoveryKey);
-    } catch (cause) {
-      throw new VaultError('bad_recovery_key', 'not a recovery key', { cause });
-    }
+    const recoveryKey = parseTypedRecoveryKey(secret.recoveryKey);
     try {
       return unlockKeystoreWithRecoveryKey(bytes, recoveryKey);
     } finally {
@@ -90,4 +86,19 @@ export function verifyMembership(
     throw new VaultError('tampered_row', 'stored membership log does not reach the verified head');
   }
   return result.state;
+}
+
+/** The recovery key as typed (§22.8): `recovery_key_mistyped` with where the typo is, or `bad_recovery_key`. */
+export function parseTypedRecoveryKey(text: string): Uint8Array {
+  try {
+    return parseRecoveryKeyText(text);
+  } catch (cause) {
+    if (cause instanceof RecoveryKeyTextError) {
+      throw new VaultError('recovery_key_mistyped', `the recovery key was mistyped (${cause.mistake.kind})`, {
+        cause,
+        detail: cause.mistake,
+      });
+    }
+    throw new VaultError('bad_recovery_key', 'not a recovery key', { cause });
+  }
 }

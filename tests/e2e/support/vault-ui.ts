@@ -56,12 +56,21 @@ export async function createVault(page: Page, passphrase = PASSPHRASE): Promise<
   return { recoveryKey, vaultId };
 }
 
-/** On the unlock screen: unlocks with the passphrase or the recovery key; ends on the overview. */
+/**
+ * On the unlock screen: unlocks with the passphrase or the recovery key; ends on the overview (after the
+ * recovery key, by answering "Not now" to the offer of a new passphrase).
+ */
 export async function unlock(page: Page, secret: { passphrase: string } | { recoveryKey: string }): Promise<void> {
   await expect(page.getByRole('heading', { level: 1, name: 'Unlock Carnet' })).toBeVisible({
     timeout: UNLOCK_TIMEOUT,
   });
   await submitUnlock(page, secret);
+  if ('recoveryKey' in secret) {
+    await expect(page.getByRole('heading', { level: 1, name: 'Set a new passphrase' })).toBeVisible({
+      timeout: UNLOCK_TIMEOUT,
+    });
+    await page.getByRole('button', { name: 'Not now' }).click();
+  }
   await expect(page.getByRole('heading', { level: 1, name: 'Overview' })).toBeVisible({ timeout: UNLOCK_TIMEOUT });
 }
 
@@ -117,7 +126,8 @@ export interface RecordInput {
   date: string;
   author?: string;
   organisation?: string;
-  level?: 'Normal' | 'Restricted' | 'Secret';
+  /** The sharing level's name in the form (messages/en.json `level_*`). */
+  level?: 'Shared as usual' | 'Shared one by one' | 'Never shared';
   tags?: string;
   note?: string;
   observations?: { name: string; value: string; unit?: string; low?: string; high?: string }[];
@@ -151,7 +161,7 @@ export async function addRecord(page: Page, record: RecordInput): Promise<string
   if (record.author !== undefined) await form.getByLabel('Author', { exact: true }).fill(record.author);
   if (record.organisation !== undefined)
     await form.getByLabel('Organisation', { exact: true }).fill(record.organisation);
-  await form.getByRole('radio', { name: new RegExp(`^${record.level ?? 'Normal'}`) }).check();
+  await form.getByRole('radio', { name: new RegExp(`^${record.level ?? 'Shared as usual'}`) }).check();
   if (record.tags !== undefined) await form.getByLabel('Tags', { exact: true }).fill(record.tags);
   if (record.note !== undefined) await form.getByLabel('Note', { exact: true }).fill(record.note);
   for (const [index, observation] of (record.observations ?? []).entries()) {

@@ -23,6 +23,7 @@ export const APP_ERROR_CODES = [
   'relay-setup-failed',
   'passphrase-wrong',
   'recovery-key-wrong',
+  'recovery-key-mistyped',
   'passphrase-weak',
   'vault-not-found',
   'vault-locked',

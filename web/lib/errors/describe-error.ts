@@ -1,9 +1,14 @@
+import { isVaultError } from '#vault';
 import { m } from '$lib/i18n/messages.ts';
 import type { AppErrorCode } from './app-error.ts';
+import { describeRecoveryKeyMistake } from './describe-recovery-key-mistake.ts';
 import { errorCodeOf } from './error-code-of.ts';
 
-/** The message for each code, in the current language: what happened and what to do next. */
-const MESSAGES: Record<AppErrorCode, () => string> = {
+/**
+ * The message for each code, in the current language: what happened and what to do next. Most read only the
+ * code; a mistyped recovery key also says where (the vault error's detail).
+ */
+const MESSAGES: Record<AppErrorCode, (error: unknown) => string> = {
   'network-offline': () => m.error_network_offline(),
   'relay-unreachable': () => m.error_relay_unreachable(),
   'relay-busy': () => m.error_relay_busy(),
@@ -24,6 +29,7 @@ const MESSAGES: Record<AppErrorCode, () => string> = {
   'relay-setup-failed': () => m.error_relay_setup_failed(),
   'passphrase-wrong': () => m.error_passphrase_wrong(),
   'recovery-key-wrong': () => m.error_recovery_key_wrong(),
+  'recovery-key-mistyped': (error) => describeRecoveryKeyMistake(isVaultError(error) ? error.detail : undefined),
   'passphrase-weak': () => m.error_passphrase_weak(),
   'vault-not-found': () => m.error_vault_not_found(),
   'vault-locked': () => m.error_vault_locked(),
@@ -58,5 +64,5 @@ export interface ErrorDescription {
  */
 export function describeError(error: unknown): ErrorDescription {
   const code = errorCodeOf(error);
-  return { code, text: MESSAGES[code] };
+  return { code, text: () => MESSAGES[code](error) };
 }

@@ -20,6 +20,7 @@ const VAULT_TO_APP: Record<VaultErrorCode, AppErrorCode> = {
   attachment_unreadable: 'attachment-unreadable',
   bad_passphrase: 'passphrase-wrong',
   bad_recovery_key: 'recovery-key-wrong',
+  recovery_key_mistyped: 'recovery-key-mistyped',
   vault_not_found: 'vault-not-found',
   // The browser's quota, not the relay's (the wire code of the same name is checked after this one).
   quota_exceeded: 'storage-full',

@@ -14,7 +14,7 @@ export const CATEGORY_LABELS: Record<Category, () => string> = {
   other: () => m.category_other(),
 };
 
-/** Each confidentiality level's name. */
+/** Each confidentiality level's name: words about sharing, never one a lab flag uses ("Normal"). */
 export const LEVEL_LABELS: Record<Level, () => string> = {
   normal: () => m.level_normal(),
   restricted: () => m.level_restricted(),

@@ -33,6 +33,8 @@ export class VaultSession {
   vaults: readonly VaultSummary[] = $state.raw([]);
   /** Shown once after creation, until the person says they saved it. */
   recoveryKit: RecoveryKit | null = $state.raw(null);
+  /** After an unlock with the recovery key: offer a new passphrase for this device before anything else. */
+  passphraseOffer = $state(false);
   saveState: SaveState = $state.raw(IDLE_SAVE_STATE);
   problems: readonly StoreProblem[] = $state.raw([]);
   /** Whether every record's content is loaded (search then covers notes and lab values). */
@@ -74,7 +76,15 @@ export class VaultSession {
   }
 
   async unlock(id: string, secret: UnlockSecret, onProgress?: ProgressListener): Promise<void> {
-    this.#open(await this.#access.unlock(id, secret, onProgress));
+    const vault = await this.#access.unlock(id, secret, onProgress);
+    // Whoever needed the kit has most likely forgotten the passphrase: offer to set one right away.
+    this.passphraseOffer = vault.unlockedWith === 'recovery_key';
+    this.#open(vault);
+  }
+
+  /** The person set a new passphrase, or chose not to now (Settings can still do it in this session). */
+  closePassphraseOffer(): void {
+    this.passphraseOffer = false;
   }
 
   /** Which vault a backup file is of and when it was made (VaultError `backup_foreign` otherwise). */
