@@ -23,15 +23,17 @@ test('a picked file is checked at once: a refused one shows its reason in the li
     .setInputFiles([
       fixture('utf8-bom.txt'),
       fixture('controls-in-ascii.txt'),
+      fixture('latin1.txt'),
       fixture('cut.png'),
       fixture('png-renamed.txt'),
     ]);
   const refused = page.getByTestId('refused-file');
-  await expect(refused).toHaveCount(2);
+  await expect(refused).toHaveCount(3);
   // A binary file that looks like text, and a damaged picture, each with its reason; nothing was saved yet.
   await expect(refused.filter({ hasText: 'controls-in-ascii.txt cannot be added.' })).toContainText(
-    'Carnet accepts PDF files',
+    'This is not plain text in UTF-8',
   );
+  await expect(refused.filter({ hasText: 'latin1.txt cannot be added.' })).toContainText('older character set');
   await expect(refused.filter({ hasText: 'cut.png cannot be added.' })).toContainText('This file looks damaged');
   await expect(page).toHaveURL(/\/records\/new/);
   const pending = page.getByRole('list', { name: 'Files to add' }).locator('li:not([data-testid="refused-file"])');
