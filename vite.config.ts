@@ -1,6 +1,14 @@
 import { sveltekit } from '@sveltejs/kit/vite';
 import { SvelteKitPWA } from '@vite-pwa/sveltekit';
 import { defineConfig } from 'vite';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+
+/** The static manifest's revision for the precache: a change to the file reaches installed apps. */
+const manifestRevision = createHash('sha256')
+  .update(readFileSync(new URL('./static/manifest.webmanifest', import.meta.url)))
+  .digest('hex')
+  .slice(0, 16);
 
 export default defineConfig({
   plugins: [
@@ -20,6 +28,9 @@ export default defineConfig({
         // wait for the person's "Reload now" (registerType 'prompt': no skipWaiting until then).
         clientsClaim: true,
         globPatterns: ['client/**/*.{js,css,html,ico,png,svg,webmanifest,woff2}'],
+        // @vite-pwa/sveltekit drops manifest.webmanifest from the globbed entries (it expects to write its own,
+        // which `manifest: false` turns off), so an offline app had no manifest: it is added back here.
+        additionalManifestEntries: [{ url: 'manifest.webmanifest', revision: manifestRevision }],
         // One self-contained sw.js: no importScripts() of a workbox chunk, which Trusted Types would police.
         inlineWorkboxRuntime: true,
         runtimeCaching: [

@@ -17,12 +17,12 @@ import {
   openRecordFromOverview,
   PASSPHRASE,
   pinEnglish,
+  refusedOnPick,
   submitUnlock,
   undecodablePng,
   unlock,
   UNLOCK_TIMEOUT,
   vaultStore,
-  waitForUpload,
   waitUntilSaved,
   type DatabaseDump,
 } from './support/vault-ui.ts';
@@ -140,19 +140,22 @@ test('bad files are refused and nothing is stored; wrong secrets change nothing;
       ],
     ];
 
-    // All six picked at once for one record: each is refused on its own, with its own message.
+    // All six picked at once for one record: each is refused on its own, with its own message, as it is
+    // picked (before the record is saved).
     const recordId = await addRecord(page, {
       category: 'Medical report',
       title: TITLE,
       date: '2026-02-10',
       note: NOTE_BEFORE,
       files: refused.flatMap(([, , files]) => files ?? []),
+      async onPicked(form) {
+        for (const [name, message] of refused) {
+          const alert = await refusedOnPick(form, name);
+          await expect(alert).toContainText(message);
+          console.log(`${name}: "${(await alert.innerText()).replace(/\s+/g, ' ')}"`);
+        }
+      },
     });
-    for (const [name, message] of refused) {
-      const alert = await waitForUpload(page, name, 'refused');
-      await expect(alert).toContainText(message);
-      console.log(`${name}: "${(await alert.innerText()).replace(/\s+/g, ' ')}"`);
-    }
     await expect(page.getByText('No files in this record.')).toBeVisible();
     await expect(page.getByRole('figure')).toHaveCount(0);
     await waitUntilSaved(page);

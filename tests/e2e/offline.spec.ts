@@ -23,3 +23,17 @@ test('the app starts with no network once the service worker controls the page',
   await expect(page.getByRole('heading', FIRST)).toBeVisible({ timeout: 30_000 });
   await context.setOffline(false);
 });
+
+test('the web manifest is served by the service worker with no network', async ({ page, context }) => {
+  await page.goto('/');
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 30_000 });
+  // The precache is filled before the worker activates, so everything precached is there now.
+  await context.setOffline(true);
+  const manifest = await page.evaluate(async () => {
+    const response = await fetch('/manifest.webmanifest');
+    return { ok: response.ok, body: (await response.json()) as { name?: string; start_url?: string } };
+  });
+  expect(manifest.ok).toBe(true);
+  expect(manifest.body.name).toBe('Carnet');
+  await context.setOffline(false);
+});

@@ -214,7 +214,7 @@ async function checkContent(file: AttachmentInputFile): Promise<AttachmentMediaT
   return mediaType;
 }
 
-/** The file's stream; plain text is checked as it streams (valid UTF-8, no NUL) beyond the sniffed head. */
+/** The file's stream; plain text is checked as it streams (valid UTF-8, no binary control) beyond the sniffed head. */
 function checkedSource(file: AttachmentInputFile, mediaType: AttachmentMediaType): ByteSource {
   if (mediaType !== 'text/plain') return file.stream();
   return (async function* () {

@@ -17,5 +17,11 @@ export {
   type AttachmentStoreContext,
   type VaultAttachmentStore,
 } from './create-vault-attachments.ts';
-export { ATTACHMENT_MEDIA_TYPES, SNIFF_BYTES, sniffMediaType, type AttachmentMediaType } from './sniff-media-type.ts';
+export {
+  ATTACHMENT_MEDIA_TYPES,
+  createTextCheck,
+  SNIFF_BYTES,
+  sniffMediaType,
+  type AttachmentMediaType,
+} from './sniff-media-type.ts';
 export { checkStructure, TAIL_BYTES } from './check-structure.ts';

@@ -127,11 +127,27 @@ function looksLikeHtmlOrXml(bytes: Uint8Array): boolean {
 }
 
 /**
- * Valid UTF-8 with no NUL. When `complete` is false the bytes are a prefix of the file, so a character cut at
- * the end is allowed (the rest of the file is checked while it streams: {@link createTextCheck}).
+ * Whether these bytes hold a control character a text document does not: any C0 control (NUL included) but tab,
+ * line feed, carriage return and form feed, and DEL. Binary data that happens to decode as UTF-8 (small
+ * integers, packed records) is full of them; a letter, a lab report or an exported note has none.
+ */
+function hasBinaryControl(bytes: Uint8Array): boolean {
+  for (const byte of bytes) {
+    if ((byte < 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0c && byte !== 0x0d) || byte === 0x7f) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * Text as Carnet accepts it: valid UTF-8 (a BOM allowed) without the control characters of
+ * {@link hasBinaryControl}. Latin-1 or UTF-16 text is refused: the viewer shows UTF-8 only. When `complete` is
+ * false the bytes are a prefix of the file, so a character cut at the end is allowed (the rest of the file is
+ * checked while it streams: {@link createTextCheck}).
  */
 function isText(bytes: Uint8Array, complete: boolean): boolean {
-  if (bytes.includes(0)) return false;
+  if (hasBinaryControl(bytes)) return false;
   try {
     new TextDecoder('utf-8', { fatal: true }).decode(bytes, { stream: !complete });
     return true;
@@ -159,7 +175,7 @@ export function sniffMediaType(head: Uint8Array, complete: boolean): AttachmentM
   return looksLikeHtmlOrXml(head) ? undefined : 'text/plain';
 }
 
-/** A streaming check that a whole text file is valid UTF-8 without NUL, fed chunk by chunk. */
+/** A streaming check that a whole text file is text as {@link sniffMediaType} means it, fed chunk by chunk. */
 export function createTextCheck(): { update(bytes: Uint8Array): boolean; end(): boolean } {
   const decoder = new TextDecoder('utf-8', { fatal: true });
   const run = (step: () => void): boolean => {
@@ -171,7 +187,7 @@ export function createTextCheck(): { update(bytes: Uint8Array): boolean; end(): 
     }
   };
   return {
-    update: (bytes) => !bytes.includes(0) && run(() => decoder.decode(bytes, { stream: true })),
+    update: (bytes) => !hasBinaryControl(bytes) && run(() => decoder.decode(bytes, { stream: true })),
     end: () => run(() => decoder.decode()),
   };
 }

@@ -135,6 +135,8 @@ export interface RecordInput {
   files?: FileInput[];
   /** Given to "Take a photo" (the camera input), through the file chooser it opens. */
   photo?: FileInput;
+  /** Runs on the form once every picked file is checked, before saving: refused files are said there. */
+  onPicked?: (form: Locator) => Promise<void>;
 }
 
 export const PERSONAL_SPACE = 'Personal space';
@@ -157,7 +159,10 @@ export async function addRecord(page: Page, record: RecordInput): Promise<string
   const form = page.locator('form.record-form');
   await form.getByLabel('Type of record', { exact: true }).selectOption({ label: record.category });
   await form.getByLabel('Title', { exact: true }).fill(record.title);
-  await form.getByLabel('Date of care', { exact: true }).fill(record.date);
+  // The personal space speaks plainly: its date is "Date", a record of care's is "Date of care".
+  await form
+    .getByLabel(record.category === PERSONAL_SPACE ? 'Date' : 'Date of care', { exact: true })
+    .fill(record.date);
   if (record.author !== undefined) await form.getByLabel('Author', { exact: true }).fill(record.author);
   if (record.organisation !== undefined)
     await form.getByLabel('Organisation', { exact: true }).fill(record.organisation);
@@ -193,10 +198,20 @@ export async function addRecord(page: Page, record: RecordInput): Promise<string
     expect(camera.isMultiple()).toBe(false);
     await camera.setFiles(record.photo);
   }
+  // Picked files are checked at once; a refused one stays in the form's list with its reason.
+  await expect(form.getByText('Checking…')).toHaveCount(0, { timeout: 60_000 });
+  await record.onPicked?.(form);
   await form.getByRole('button', { name: 'Save the record' }).click();
   await expect(page).toHaveURL(/\/records\/[0-9a-f]{32}$/);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(record.title.trim());
   return new URL(page.url()).pathname.split('/').at(-1) ?? '';
+}
+
+/** In the record form: the alert saying a picked file cannot be added, with its reason. */
+export async function refusedOnPick(form: Locator, name: string): Promise<Locator> {
+  const message = form.getByRole('alert').filter({ hasText: `${name} cannot be added.` });
+  await expect(message).toBeVisible({ timeout: 60_000 });
+  return message;
 }
 
 /** On a record page: waits until the file is stored ("… was added.") or refused ("… was not added."). */

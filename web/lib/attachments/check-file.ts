@@ -1,5 +1,5 @@
 import { LIMITS, VaultError } from '#vault';
-import { SNIFF_BYTES, sniffMediaType } from '#vault/attachments/index';
+import { checkStructure, createTextCheck, SNIFF_BYTES, sniffMediaType, TAIL_BYTES } from '#vault/attachments/index';
 import { decodeSvg } from './image-decode.ts';
 import { isPdfPasswordError, openPdf, withTimeout } from './pdf-document.ts';
 
@@ -7,11 +7,12 @@ import { isPdfPasswordError, openPdf, withTimeout } from './pdf-document.ts';
 const IMAGE_TIMEOUT_MS = 20_000;
 
 /**
- * The browser-side checks before `vault.attachments.add`, which the vault cannot do in Node: the file is
- * decoded the way the viewer will decode it. Images go through createImageBitmap, an SVG through an <img>,
- * a PDF through pdf.js; a file that fails is refused with `attachment_corrupt` before any byte is encrypted.
- * Size and type are checked here too (`attachment_too_large`, `attachment_type_not_allowed`) so the person
- * hears at once; the vault checks them again, by content.
+ * The checks a file passes before `vault.attachments.add`, run as soon as it is picked (RecordFormFiles) so the
+ * person hears at once, and again before it is encrypted (uploads). The vault's own come first (size, type by
+ * content, a text file's every byte, structure: `attachment_too_large`, `attachment_type_not_allowed`,
+ * `attachment_corrupt`); the vault checks them again as it encrypts. Then what the vault cannot do in Node: the
+ * file is decoded the way the viewer will decode it (images through createImageBitmap, an SVG through an <img>,
+ * a PDF through pdf.js); a file that fails is refused with `attachment_corrupt`.
  *
  * @example
  * try {
@@ -27,9 +28,12 @@ export async function checkFileBeforeAdd(file: File): Promise<void> {
   }
   const head = new Uint8Array(await file.slice(0, SNIFF_BYTES).arrayBuffer());
   const mediaType = sniffMediaType(head, file.size <= SNIFF_BYTES);
-  if (mediaType === undefined) {
+  if (mediaType === undefined || (mediaType === 'text/plain' && !(await isWholeText(file)))) {
     throw new VaultError('attachment_type_not_allowed', 'only PDF, PNG, JPEG, WebP, GIF, SVG and plain text files');
   }
+  // The vault's own structural check (a PDF's %%EOF, a PNG's IEND…), so a cut file is refused on pick too.
+  const tail = new Uint8Array(await file.slice(Math.max(0, file.size - TAIL_BYTES)).arrayBuffer());
+  checkStructure(mediaType, head, tail, file.size);
   try {
     switch (mediaType) {
       case 'image/png':
@@ -49,7 +53,7 @@ export async function checkFileBeforeAdd(file: File): Promise<void> {
         await checkPdf(file);
         return;
       case 'text/plain':
-        return; // the vault checks every byte is UTF-8 as it encrypts
+        return; // checked whole above (the vault checks it again as it encrypts)
     }
   } catch (cause) {
     throw new VaultError('attachment_corrupt', `the ${mediaType} file could not be decoded`, { cause });
@@ -70,5 +74,19 @@ async function checkPdf(file: File): Promise<void> {
     await pdf.getPage(1);
   } finally {
     await pdf.destroy();
+  }
+}
+
+/** The whole file is text, not only its sniffed head: binary past the first 64 KiB is refused on pick too. */
+async function isWholeText(file: File): Promise<boolean> {
+  const check = createTextCheck();
+  const reader = file.stream().getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return check.end();
+    if (!check.update(value)) {
+      await reader.cancel();
+      return false;
+    }
   }
 }

@@ -39,6 +39,9 @@ class Uploads {
       });
       item.done = file.size;
       item.status = 'done';
+      // One "… was added" at a time: each save's notice replaces the last, instead of a pile of them. The file
+      // itself is in the record's list; a failure stays until dismissed.
+      this.items = this.items.filter((upload) => upload.status !== 'done' || upload.id === id);
     } catch (error) {
       const { code, text } = describeError(error);
       console.error('carnet: attachment', code, error);

@@ -4,7 +4,30 @@ export const MIN_PASSPHRASE_SCORE = 3;
 export const MIN_PASSPHRASE_LENGTH = 10;
 
 /** Why a passphrase is easy to guess, in groups the UI words plainly (messages `strength_warning_*`). */
-export type PassphraseWarning = 'common' | 'pattern' | 'repeat' | 'date' | 'name' | 'personal';
+export type PassphraseWarning = 'common' | 'pattern' | 'repeat' | 'date' | 'name' | 'personal' | 'example';
+
+/**
+ * The example each language's hint shows (messages `create_passphrase_hint`; tests/web/rate-passphrase.test.ts
+ * checks they match). zxcvbn rates them "very strong", yet anyone reading the hint can try them first.
+ */
+export const EXAMPLE_PASSPHRASES = {
+  en: 'lamp river orange tuesday',
+  fr: 'lampe rivière orange mardi',
+  de: 'Lampe Fluss Orange Dienstag',
+} as const;
+
+/** The words of a passphrase, folded so case, accents, separators and order do not matter. */
+function wordSet(text: string): string {
+  const words = text
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((word) => word !== '');
+  return [...new Set(words)].sort().join(' ');
+}
+
+const EXAMPLES = new Set(Object.values(EXAMPLE_PASSPHRASES).map(wordSet));
 
 export interface PassphraseRating {
   /** 0 (guessed at once) to 4 (very hard to guess). */
@@ -59,6 +82,8 @@ function loadChecker(): Promise<Checker> {
  */
 export async function ratePassphrase(passphrase: string, userInputs: string[] = []): Promise<PassphraseRating> {
   if (passphrase === '') return { score: 0, warning: null };
+  // The example's words, in any order, case or spelling of accents and separators, are the first guess.
+  if (EXAMPLES.has(wordSet(passphrase))) return { score: 0, warning: 'example' };
   const check = await loadChecker();
   return check(passphrase, userInputs);
 }
