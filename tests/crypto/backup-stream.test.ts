@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   BACKUP_CHUNK_BYTES,
   BACKUP_PREFIX_BYTES,
+  concat,
   decryptBackup,
   encryptBackup,
   parseBackupHeader,
@@ -27,13 +28,7 @@ const header = () => ({
 async function collect(chunks: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
   for await (const part of chunks) parts.push(part.slice());
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
+  return concat(...parts);
 }
 
 const plain = (n: number): Uint8Array => Uint8Array.from({ length: n }, (_, i) => (i * 31 + 7) & 0xff);
@@ -64,15 +59,7 @@ describe('backup stream (§18.6)', () => {
     const file = await encrypt(plain(3 * BACKUP_CHUNK_BYTES + 5));
     const chunkAt = (i: number) => file.slice(BACKUP_PREFIX_BYTES + i * CHUNK, BACKUP_PREFIX_BYTES + (i + 1) * CHUNK);
     const prefix = file.slice(0, BACKUP_PREFIX_BYTES);
-    const join = (...parts: Uint8Array[]) => {
-      const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-      let at = 0;
-      for (const part of parts) {
-        out.set(part, at);
-        at += part.length;
-      }
-      return out;
-    };
+    const join = (...parts: Uint8Array[]) => concat(...parts);
     // Control: the untouched file opens.
     expect((await decrypt(file)).length).toBe(3 * BACKUP_CHUNK_BYTES + 5);
     // Cut at every chunk boundary, and inside the last chunk.

@@ -144,6 +144,14 @@ for (const locale of LOCALES) {
     await page.goto('/no-such-page');
     await expectNoViolation(page, 'not-found', counts);
 
+    // Restoring from a backup: blank, then with its errors showing.
+    await page.goto('/restore');
+    await expect(page.locator('#restore-file')).toBeVisible();
+    await expectNoViolation(page, 'restore', counts);
+    await page.locator('.restore-form button[type="submit"]').click();
+    await expect(page.locator('#restore-file-error')).toBeVisible();
+    await expectNoViolation(page, 'restore-errors', counts);
+
     console.log(`axe ${locale}: ${counts.join(' ')}`);
     await context.close();
   });
