@@ -5,6 +5,8 @@ export interface ListPlaceEntry {
   /** The search text and the author filter are the patient's own words: kept here, in memory, never in an address. */
   readonly query: string;
   readonly author: string;
+  /** Whether the filters panel was unfolded: the list's height, and so the scroll, depends on it. */
+  readonly filtersOpen: boolean;
   readonly scrollY: number;
 }
 
