@@ -204,7 +204,9 @@ test('the whole journey offline: create, three records with files, reload, lock,
   // 5. Reload with no network: the app comes back from the service worker, locked.
   const response = await page.reload();
   expect(response?.fromServiceWorker()).toBe(true);
-  await unlock(page, { passphrase: PASSPHRASE });
+  // Back on the record the page showed (issue 11), then to the overview.
+  await unlock(page, { passphrase: PASSPHRASE }, PERSONAL.title);
+  await goToSection(page, 'Overview');
   await expect(page.getByRole('link', { name: LAB.title, exact: true })).toBeVisible();
   phase('reload offline, unlock with the passphrase');
 
