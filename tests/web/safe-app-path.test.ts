@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rememberReturnPath, takeReturnPath } from '../../web/lib/nav/return-after-unlock.ts';
+import { peekReturnPath, rememberReturnPath, takeReturnPath } from '../../web/lib/nav/return-after-unlock.ts';
 import { safeAppPath } from '../../web/lib/nav/safe-app-path.ts';
 
 const RECORD = '/records/0123456789abcdef0123456789abcdef';
@@ -61,8 +61,10 @@ describe(takeReturnPath.name, () => {
   it('gives the remembered page once', () => {
     const storage = memoryStorage();
     rememberReturnPath(RECORD, storage);
+    expect(peekReturnPath(storage)).toBe(RECORD);
     expect(takeReturnPath(storage)).toBe(RECORD);
     expect(takeReturnPath(storage)).toBeUndefined();
+    expect(peekReturnPath(storage)).toBeUndefined();
   });
 
   it('forgets on the overview: a lock there leaves nothing to return to', () => {
@@ -76,6 +78,7 @@ describe(takeReturnPath.name, () => {
     const storage = memoryStorage();
     for (const planted of ['//evil.example', 'https://evil.example/', '/\\evil.example']) {
       storage.setItem('carnet-return-after-unlock', planted);
+      expect(peekReturnPath(storage)).toBeUndefined();
       expect(takeReturnPath(storage)).toBeUndefined();
       expect(storage.length).toBe(0);
       rememberReturnPath(planted, storage);

@@ -21,6 +21,16 @@ export function rememberReturnPath(path: string, storage: Storage | undefined = 
   }
 }
 
+/** The remembered path, left in place, or undefined when there is none or it is not a safe app path. */
+export function peekReturnPath(storage: Storage | undefined = sessionStorageOrNone()): string | undefined {
+  try {
+    const safe = safeAppPath(storage?.getItem(KEY));
+    return safe === '/' ? undefined : safe;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The remembered path, once (it is cleared), or undefined when there is none or it is not a safe app path. */
 export function takeReturnPath(storage: Storage | undefined = sessionStorageOrNone()): string | undefined {
   try {
