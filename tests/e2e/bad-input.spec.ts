@@ -178,8 +178,8 @@ test('bad files are refused and nothing is stored; wrong secrets change nothing;
     await expect(page.getByLabel('Recovery key')).toHaveAttribute('aria-invalid', 'true');
     expect(await dumpIndexedDb(page), 'IndexedDB after the wrong passphrase and the wrong key').toEqual(before);
 
-    // An edit of the note, then a byte of its row flipped while locked.
-    await unlock(page, { passphrase: PASSPHRASE });
+    // An edit of the note, then a byte of its row flipped while locked (unlocking returns to the record).
+    await unlock(page, { passphrase: PASSPHRASE }, TITLE);
     await openRecordFromOverview(page, TITLE);
     const rowsBefore = envelopeIds(await dumpIndexedDb(page), recordId);
     await page.getByRole('link', { name: 'Edit' }).click();
@@ -197,7 +197,7 @@ test('bad files are refused and nothing is stored; wrong secrets change nothing;
     const flipped = await flipByte(page, vaultDb, last);
     console.log(`flipped byte ${flipped.at} of ${flipped.length} in envelopes row ${last}`);
 
-    await unlock(page, { passphrase: PASSPHRASE });
+    await unlock(page, { passphrase: PASSPHRASE }, TITLE);
     const banner = page.getByRole('alert').filter({ hasText: MESSAGES.integrity });
     await expect(banner).toBeVisible({ timeout: UNLOCK_TIMEOUT });
     await openRecordFromOverview(page, TITLE);

@@ -60,7 +60,8 @@ test('the app runs under the CSP without a single violation on any screen', asyn
   await page.getByRole('banner').getByRole('button', { name: 'Lock' }).click();
   await page.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
   await page.getByRole('button', { name: 'Unlock' }).click();
-  await expect(page.getByRole('heading', { level: 1, name: 'Overview' })).toBeVisible({ timeout: 60_000 });
+  // Back on the page the vault locked on (issue 11).
+  await expect(page.getByRole('heading', { level: 1, name: 'Settings' })).toBeVisible({ timeout: 60_000 });
   await page.goto('/no-such-page');
   await expect(page.getByRole('heading', { level: 1, name: 'Page not found' })).toBeVisible();
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null);

@@ -111,8 +111,9 @@ test('keyboard only: create a vault, save the kit, add a record, lock and unlock
   }
   await page.keyboard.type(PASSPHRASE);
   await page.keyboard.press('Enter');
-  await expect(page.getByRole('heading', { level: 1, name: 'Overview' })).toBeFocused({ timeout: 60_000 });
-  await expect(page.getByRole('link', { name: 'Blood count' })).toBeVisible();
+  // Unlocking returns to the record the vault locked on (issue 11), its title focused.
+  await expect(page.getByRole('heading', { level: 1, name: 'Blood count' })).toBeFocused({ timeout: 60_000 });
+  await expect(page.getByRole('link', { name: 'Back' })).toBeVisible();
 });
 
 test('keyboard only, phone: the Menu button opens the navigation, Tab walks it, Escape closes it', async ({ page }) => {

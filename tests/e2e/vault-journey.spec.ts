@@ -208,7 +208,9 @@ test('the whole journey offline: create, three records with files, reload, lock,
   // 5. Reload with no network: the app comes back from the service worker, locked.
   const response = await page.reload();
   expect(response?.fromServiceWorker()).toBe(true);
-  await unlock(page, { passphrase: PASSPHRASE });
+  // Back on the record the page showed (issue 11), then to the overview.
+  await unlock(page, { passphrase: PASSPHRASE }, PERSONAL.title);
+  await goToSection(page, 'Overview');
   await expect(page.getByRole('link', { name: LAB.title, exact: true })).toBeVisible();
   phase('reload offline, unlock with the passphrase');
 
@@ -305,8 +307,9 @@ test('the whole journey offline: create, three records with files, reload, lock,
   await openRecordFromOverview(page, REPORT.title);
   await checkRecordPage(page, 'report');
   await lockFromHeader(page);
-  await unlock(page, { passphrase: NEW_PASSPHRASE });
-  await expect(page.getByRole('link', { name: LAB.title, exact: true })).toBeVisible();
+  // Locked on the report's page: the new passphrase opens the vault back on that page.
+  await unlock(page, { passphrase: NEW_PASSPHRASE }, REPORT.title);
+  await checkRecordPage(page, 'report');
   phase('wipe, restore from the backup, unlock with the new passphrase');
   console.log(`phases: ${phases.join(', ')}; total ${((Date.now() - started) / 1000).toFixed(1)} s`);
   console.log(`screenshots:\n${shots.join('\n')}`);

@@ -57,10 +57,15 @@ export async function createVault(page: Page, passphrase = PASSPHRASE): Promise<
 }
 
 /**
- * On the unlock screen: unlocks with the passphrase or the recovery key; ends on the overview (after the
- * recovery key, by answering "Not now" to the offer of a new passphrase).
+ * On the unlock screen: unlocks with the passphrase or the recovery key; ends on the page the vault locked on
+ * (issue 11), whose title is `heading`: the overview unless the lock, or the reload, happened elsewhere. After
+ * the recovery key, it answers "Not now" to the offer of a new passphrase first.
  */
-export async function unlock(page: Page, secret: { passphrase: string } | { recoveryKey: string }): Promise<void> {
+export async function unlock(
+  page: Page,
+  secret: { passphrase: string } | { recoveryKey: string },
+  heading = 'Overview',
+): Promise<void> {
   await expect(page.getByRole('heading', { level: 1, name: 'Unlock Carnet' })).toBeVisible({
     timeout: UNLOCK_TIMEOUT,
   });
@@ -71,7 +76,7 @@ export async function unlock(page: Page, secret: { passphrase: string } | { reco
     });
     await page.getByRole('button', { name: 'Not now' }).click();
   }
-  await expect(page.getByRole('heading', { level: 1, name: 'Overview' })).toBeVisible({ timeout: UNLOCK_TIMEOUT });
+  await expect(page.getByRole('heading', { level: 1, name: heading })).toBeVisible({ timeout: UNLOCK_TIMEOUT });
 }
 
 /** Fills and submits the unlock form without waiting for the outcome (a wrong secret stays on the screen). */

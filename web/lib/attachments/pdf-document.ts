@@ -77,19 +77,21 @@ export async function openPdf(data: Uint8Array): Promise<PDFDocumentProxy> {
 }
 
 /**
- * Draws one page to fit `cssWidth` CSS pixels at the screen's density, annotations (links, forms) left out. The
- * canvas keeps the page's aspect ratio through its width and height attributes (CSS: `width: 100%; height: auto`).
+ * Draws one page `cssWidth` CSS pixels wide at the screen's density (one canvas pixel per device pixel, so text
+ * stays sharp on a phone), annotations (links, forms) left out. The canvas keeps the page's aspect ratio through
+ * its width and height attributes (CSS: a width, `height: auto`).
  */
 export async function renderPdfPage(page: PDFPageProxy, canvas: HTMLCanvasElement, cssWidth: number): Promise<void> {
   const lib = await pdfjs();
   const base = page.getViewport({ scale: 1 });
-  const cssScale = cssWidth / base.width;
-  let scale = cssScale * Math.min(globalThis.devicePixelRatio || 1, 2);
-  const pixels = base.width * base.height * scale * scale;
-  if (pixels > MAX_CANVAS_PIXELS) scale *= Math.sqrt(MAX_CANVAS_PIXELS / pixels);
-  const viewport = page.getViewport({ scale });
-  canvas.width = Math.floor(viewport.width);
-  canvas.height = Math.floor(viewport.height);
+  if (!(base.width > 0 && base.height > 0)) throw new Error('the page has no size');
+  let width = Math.round(cssWidth * (globalThis.devicePixelRatio || 1));
+  // Whatever the page size claims or the zoom asks for, the canvas stays within the pixel cap.
+  const pixels = width * width * (base.height / base.width);
+  if (pixels > MAX_CANVAS_PIXELS) width = Math.floor(width * Math.sqrt(MAX_CANVAS_PIXELS / pixels));
+  const viewport = page.getViewport({ scale: width / base.width });
+  canvas.width = width;
+  canvas.height = Math.round(viewport.height);
   const task = page.render({ canvas, viewport, annotationMode: lib.AnnotationMode.DISABLE, intent: 'display' });
   await withTimeout(task.promise, PAGE_TIMEOUT_MS, () => task.cancel());
 }

@@ -15,6 +15,10 @@ const EN = {
   attachment_protected:
     'This PDF is protected by a password and cannot be shown here. Download the original to open it.',
   attachment_failed: 'This file could not be opened.',
+  attachment_pages: 'Pages of {name}',
+  attachment_zoom_group: 'Size of the pages',
+  attachment_zoom_in: 'Zoom in',
+  attachment_zoom_out: 'Zoom out',
 };
 type ViewerMessages = typeof EN;
 
@@ -32,6 +36,10 @@ const CATALOGUES: Record<Locale, ViewerMessages> = {
     attachment_protected:
       'Ce PDF est protégé par un mot de passe et ne peut pas être affiché ici. Téléchargez l’original pour l’ouvrir.',
     attachment_failed: 'Ce fichier n’a pas pu être ouvert.',
+    attachment_pages: 'Pages de {name}',
+    attachment_zoom_group: 'Taille des pages',
+    attachment_zoom_in: 'Agrandir',
+    attachment_zoom_out: 'Réduire',
   },
   de: {
     attachment_show: 'Anzeigen',
@@ -47,6 +55,10 @@ const CATALOGUES: Record<Locale, ViewerMessages> = {
     attachment_protected:
       'Dieses PDF ist durch ein Passwort geschützt und kann hier nicht angezeigt werden. Laden Sie das Original herunter, um es zu öffnen.',
     attachment_failed: 'Diese Datei konnte nicht geöffnet werden.',
+    attachment_pages: 'Seiten von {name}',
+    attachment_zoom_group: 'Größe der Seiten',
+    attachment_zoom_in: 'Vergrößern',
+    attachment_zoom_out: 'Verkleinern',
   },
 };
 

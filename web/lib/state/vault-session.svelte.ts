@@ -10,6 +10,7 @@ import {
   type VaultAccess,
   type VaultSummary,
 } from '#vault';
+import { rememberReturnPath } from '$lib/nav/return-after-unlock.ts';
 import { loadRelayDescriptor } from '$lib/vault/load-relay-descriptor.ts';
 import { workerKdf } from '$lib/vault/worker-kdf.ts';
 
@@ -147,8 +148,12 @@ export class VaultSession {
     vault.onSaveState((state) => (this.saveState = state));
     vault.onProblem(() => (this.problems = [...vault.problems()]));
     vault.records.onChange(() => this.revision++);
-    // A fresh page: nothing decrypted survives in components, caches or closures of this one.
-    vault.onLocked(() => location.replace('/'));
+    // A fresh page: nothing decrypted survives in components, caches or closures of this one. Where the
+    // patient was (the address only) is kept for this tab, and unlocking brings them back there.
+    vault.onLocked(() => {
+      rememberReturnPath(location.pathname + location.search);
+      location.replace('/');
+    });
     vault.fullyLoaded.then(
       () => {
         this.fullyLoaded = true;
