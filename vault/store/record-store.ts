@@ -171,6 +171,9 @@ export function createRecordStore(options: RecordStoreOptions) {
       for (const [hex, updates] of groups) {
         const yjs = updates.length === 1 ? (updates[0] ?? new Uint8Array()) : Y.mergeUpdates(updates);
         const key = keys.key(hex, () => rootOf(hex));
+        // A record deleted before its edits were committed: its root is gone with it (§17.2), and what it held
+        // must not be written. Any other missing key is a bug, and the batch fails.
+        if (key === undefined && records.removed(hex) !== undefined) continue;
         if (key === undefined) throw new VaultError('invalid_doc', `no key for record ${hex}`);
         const seq = await nextSeq(hex);
         const mhead = keys.membership.head?.seq ?? 0;
