@@ -1,6 +1,6 @@
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { LANGUAGE_STORAGE_KEY, LOCALES } from './app-routes.ts';
+import { axeViolations, type Theme } from './support/axe.ts';
 import {
   addRecord,
   keepUnlocked,
@@ -11,7 +11,6 @@ import {
   waitUntilSaved,
 } from './vault-screens.ts';
 
-type Theme = 'light' | 'dark';
 const BOTH: readonly Theme[] = ['light', 'dark'];
 /**
  * Every screen in every language. `npm test` runs English in both themes, French in dark and German in light
@@ -19,7 +18,6 @@ const BOTH: readonly Theme[] = ['light', 'dark'];
  */
 const THEMES_OF: Record<string, readonly Theme[]> =
   process.env.CARNET_LONG === '1' ? { en: BOTH, fr: BOTH, de: BOTH } : { en: BOTH, fr: ['dark'], de: ['light'] };
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
 
 /**
  * Runs axe on the page as it stands, in the light and the dark theme, and fails with every violation's rule
@@ -30,22 +28,9 @@ async function expectNoViolation(page: Page, screen: string, counts: string[]): 
   const locale = (await page.locator('html').getAttribute('lang')) ?? 'en';
   for (const theme of THEMES_OF[locale] ?? BOTH) {
     await page.emulateMedia({ colorScheme: theme });
-    // Colours change through CSS transitions: axe must measure the end state, not a blend (a loaded machine
-    // once caught buttons half way to the dark theme and reported their contrast).
-    await page.evaluate(() =>
-      Promise.all(
-        document
-          .getAnimations()
-          .filter((animation) => animation.effect?.getComputedTiming().endTime !== Infinity)
-          .map((animation) => animation.finished),
-      ),
-    );
-    const { violations } = await new AxeBuilder({ page }).withTags(TAGS).analyze();
+    const violations = await axeViolations(page);
     counts.push(`${screen}/${theme}=${violations.length}`);
-    expect(
-      violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
-      `${screen} (${theme})`,
-    ).toEqual([]);
+    expect(violations, `${screen} (${theme})`).toEqual([]);
   }
 }
 

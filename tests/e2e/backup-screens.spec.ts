@@ -1,9 +1,9 @@
 // Issue 11: the backup and restore screens in French, German and English, on a phone and a desktop, looked at
 // (test-results/screenshots/backup-*.png) and checked by axe: the Settings backup section before and after a
 // backup, and the restore screen blank, with its errors, and refusing a file that is not a backup.
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { LANGUAGE_STORAGE_KEY, LOCALES } from './app-routes.ts';
+import { expectNoAxeViolation } from './support/axe.ts';
 import { createVault, navigate } from './vault-screens.ts';
 
 const DIR = process.env['SCREENSHOT_DIR'] ?? 'test-results/screenshots';
@@ -12,15 +12,7 @@ const SIZES = [
   { name: 'desktop', width: 1280, height: 800 },
 ] as const;
 
-async function noViolation(page: Page, screen: string): Promise<void> {
-  const { violations } = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'])
-    .analyze();
-  expect(
-    violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
-    screen,
-  ).toEqual([]);
-}
+const noViolation = (page: Page, screen: string): Promise<void> => expectNoAxeViolation(page, screen);
 
 for (const locale of LOCALES) {
   test(`backup and restore screens, phone and desktop, ${locale}`, async ({ browser, baseURL }) => {

@@ -1,8 +1,8 @@
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LOCALES } from './app-routes.ts';
+import { expectNoAxeViolation } from './support/axe.ts';
 import { createVault, navigate } from './vault-screens.ts';
 
 const DIR = process.env['SCREENSHOT_DIR'] ?? 'test-results/screenshots';
@@ -39,10 +39,7 @@ test('a picked file is checked at once: a refused one shows its reason in the li
   const pending = page.getByRole('list', { name: 'Files to add' }).locator('li:not([data-testid="refused-file"])');
   await expect(pending).toHaveText([/utf8-bom\.txt/, /png-renamed\.txt/]);
   await expect(page.getByText('Checking…')).toHaveCount(0);
-  const { violations } = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'])
-    .analyze();
-  expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+  await expectNoAxeViolation(page, 'refused files');
 
   for (const size of [
     { name: 'phone', width: 390, height: 844 },

@@ -1,6 +1,6 @@
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { LANGUAGE_STORAGE_KEY, LOCALES } from './app-routes.ts';
+import { expectNoAxeViolation } from './support/axe.ts';
 import { createVault } from './vault-screens.ts';
 
 const DIR = process.env['SCREENSHOT_DIR'] ?? 'test-results/screenshots';
@@ -24,13 +24,6 @@ async function headerControls(page: Page): Promise<{ name: string; box: Box }[]>
     if (box !== null && box.width > 0) found.push({ name: (await control.textContent())?.trim() ?? '', box });
   }
   return found;
-}
-
-async function expectNoAxeViolation(page: Page): Promise<void> {
-  const { violations } = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'])
-    .analyze();
-  expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 }
 
 for (const size of SIZES) {
@@ -60,7 +53,7 @@ for (const size of SIZES) {
     const covered = controls.filter((control) => noticeBox !== null && intersects(noticeBox, control.box));
     expect(covered.map((control) => control.name)).toEqual([]);
     await page.screenshot({ path: `${DIR}/first-run-${size.name}-en.png` });
-    await expectNoAxeViolation(page);
+    await expectNoAxeViolation(page, 'first-run header');
     // A click on Lock lands on Lock while the notice is shown.
     await page.getByRole('button', { name: 'Lock', exact: true }).click({ timeout: 2000 });
     await expect(page.locator('#unlock-passphrase')).toBeVisible();
@@ -113,7 +106,7 @@ test('screenshots of the first-run header in French and German', async ({ browse
           .fill(locale === 'fr' ? 'lampe rivière orange mardi' : 'Lampe Fluss Orange Dienstag');
         await expect(page.locator('.strength-text')).toContainText(locale === 'fr' ? 'l’exemple' : 'das Beispiel');
         await page.screenshot({ path: `${DIR}/passphrase-example-${locale}.png` });
-        await expectNoAxeViolation(page);
+        await expectNoAxeViolation(page, 'first-run header');
       }
       await context.close();
     }

@@ -1,7 +1,7 @@
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expectNoAxeViolation } from './support/axe.ts';
 import { addRecord, createVault, navigate, waitUntilSaved } from './vault-screens.ts';
 
 /** Where the pictures go, with the other screenshots (looked at by people, not compared). */
@@ -21,21 +21,9 @@ async function useLanguage(page: Page, locale: 'en' | 'fr' | 'de'): Promise<void
   await expect(page.locator('html')).toHaveAttribute('lang', locale);
 }
 
-/** axe on the screen as it stands, light and dark (the same tags as accessibility.spec.ts). */
-async function expectNoViolation(page: Page, screen: string): Promise<void> {
-  for (const colorScheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme });
-    await page.evaluate(() => Promise.all(document.getAnimations().map((animation) => animation.finished)));
-    const { violations } = await new AxeBuilder({ page })
-      .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'])
-      .analyze();
-    expect(
-      violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
-      `${screen} (${colorScheme})`,
-    ).toEqual([]);
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-}
+/** axe on the screen as it stands, light and dark. */
+const expectNoViolation = (page: Page, screen: string): Promise<void> =>
+  expectNoAxeViolation(page, screen, ['light', 'dark']);
 
 /** The text of a lab value's row as it shows (the flag sits in its own column or under the value). */
 function labRow(page: Page, name: string) {

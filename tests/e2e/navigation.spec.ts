@@ -1,9 +1,9 @@
 // Issue 11, part 7: a PDF readable on a phone, a way back to the list the patient left, and unlocking back to
 // the page the vault locked on. Screenshots go to test-results/screenshots/navigation-*.png for people to look at.
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expectNoAxeViolation } from './support/axe.ts';
 import {
   addRecord,
   createVault,
@@ -23,16 +23,6 @@ const REPORT_PDF = path.join(path.dirname(fileURLToPath(import.meta.url)), '../f
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true };
 
 test.use({ locale: 'en-US' });
-
-async function expectNoAxeViolation(page: Page, screen: string): Promise<void> {
-  const { violations } = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'])
-    .analyze();
-  expect(
-    violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
-    screen,
-  ).toEqual([]);
-}
 
 /** The first page's canvas: its CSS width, its width in canvas pixels, and the screen's density. */
 function canvasSize(page: Page): Promise<{ css: number; pixels: number; dpr: number }> {

@@ -2,9 +2,9 @@
 // prefix) unlocks; a mistyped one says how and where; right after, a new passphrase is offered, set, and it
 // is the one that unlocks from then on. On the way: screenshots (phone 390x844 and desktop, en/fr/de) of the
 // recovery key field, the new passphrase offer and the sharing badge under a lab result, each checked by axe.
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import fs from 'node:fs';
+import { expectNoAxeViolation } from './support/axe.ts';
 import { parseRecoveryKeyText, ready, RecoveryKeyTextError } from '#crypto';
 import {
   addRecord,
@@ -21,7 +21,6 @@ const DIR = process.env['SCREENSHOT_DIR'] ?? 'test-results/screenshots';
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 800 };
 const NEW_PASSPHRASE = 'saffron kettle meadow ninety quartz';
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
 type Locale = 'en' | 'fr' | 'de';
 const MESSAGES = Object.fromEntries(
   (['en', 'fr', 'de'] as const).map((locale) => [
@@ -34,26 +33,8 @@ const say = (locale: Locale, key: string): string => MESSAGES[locale][key] ?? ke
 test.use({ locale: 'en-US', viewport: PHONE });
 
 /** The page as it stands, both themes: no axe violation. */
-async function expectNoViolation(page: Page, screen: string): Promise<void> {
-  for (const theme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: theme });
-    await page.evaluate(() =>
-      Promise.all(
-        document
-          .getAnimations()
-          .filter((animation) => animation.effect?.getComputedTiming().endTime !== Infinity)
-          .map((animation) => animation.finished),
-      ),
-    );
-    const { violations } = await new AxeBuilder({ page }).withTags(TAGS).analyze();
-    console.log(`axe ${screen} (${theme}): ${String(violations.length)} violations`);
-    expect(
-      violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
-      `${screen} (${theme})`,
-    ).toEqual([]);
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-}
+const expectNoViolation = (page: Page, screen: string): Promise<void> =>
+  expectNoAxeViolation(page, screen, ['light', 'dark']);
 
 /** Phone and desktop screenshots of the screen as it stands; ends at phone size. */
 async function shoot(page: Page, name: string): Promise<void> {
