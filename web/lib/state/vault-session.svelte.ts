@@ -100,6 +100,8 @@ export class VaultSession {
     passphrase: string;
     onProgress?: ProgressListener;
   }): Promise<void> {
+    // The restore screen is not offered while a vault is open: its keys would stay in memory beside these.
+    if (this.vault !== null) throw new Error('a vault is open: lock it before restoring another');
     const vault = await this.#access.restore(input);
     this.vaults = await this.#access.list();
     this.#open(vault);
