@@ -67,8 +67,8 @@ test('the theme follows the device and can be overridden in Settings, remembered
   expect(await background()).toBe(light);
   await page.getByLabel('Passphrase', { exact: true }).fill('lamp river orange tuesday cactus');
   await page.getByRole('button', { name: 'Unlock' }).click();
-  await expect(page.getByRole('heading', { level: 1, name: 'Overview' })).toBeVisible({ timeout: 60_000 });
-  await navigate(page, '/settings');
+  // The vault locked on Settings (the reload): unlocking comes back there.
+  await expect(page.getByRole('heading', { level: 1, name: 'Settings' })).toBeVisible({ timeout: 60_000 });
   await expect(page.getByRole('radio', { name: 'Light' })).toBeChecked();
   await page.getByRole('radio', { name: 'Same as this device' }).check();
   expect(await background()).toBe(dark);

@@ -137,6 +137,10 @@ test('Back from a record, by its link or the browser, returns to the filters, se
   await page.getByLabel('Type of record').selectOption({ label: 'Lab result' });
   await expect(page.getByText('Showing 12 of 13 records')).toBeVisible();
   await expect(page).toHaveURL(/\?category=lab-result$/);
+  // Notices sit in the page's flow: one that ends while the test measures would move the list under it.
+  await expect(page.getByRole('region', { name: 'Messages' }).getByRole('listitem')).toHaveCount(0, {
+    timeout: 30_000,
+  });
   const target = page.getByRole('link', { name: 'Ferritin check 2', exact: true });
   await target.scrollIntoViewIfNeeded();
   const scrolled = await page.evaluate(() => scrollY);
