@@ -40,6 +40,7 @@ export const WIRE_ERRORS = {
   unknown_record: { number: 409, close: undefined },
   record_deleted: { number: 410, close: undefined },
   unknown_blob: { number: 411, close: undefined },
+  wrap_exists: { number: 412, close: undefined },
   bad_envelope: { number: 500, close: undefined },
   wrong_author: { number: 501, close: undefined },
   stale_epoch: { number: 502, close: undefined },

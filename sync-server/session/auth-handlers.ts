@@ -5,15 +5,14 @@ import {
   isActive,
   principalAt,
   readEnvelopeHeader,
-  readWrapHeader,
   validateEntry,
   type ClientFrame,
   type HelloFrame,
   type WelcomeFrame,
   PROTOCOL_VERSION,
 } from '#protocol';
-import type { StoredWrap } from '../store/relay-store.ts';
 import { refuse } from './wire-error.ts';
+import { checkWraps } from './wrap-policy.ts';
 import type { SessionContext } from './session-context.ts';
 
 /** Clock skew tolerated on an AUTH timestamp (§11.3). */
@@ -95,11 +94,11 @@ export async function handleVaultCreate(
   const message = authMessage(challenge, ctx.origin(), frame.time, vaultId, GENESIS_DEVICE);
   if (!verify(device.sigPk, 'carnet/v1/auth', message, frame.sig)) refuse('auth_failed', 'bad signature');
 
-  const wraps: StoredWrap[] = frame.wraps.map((bytes) => {
-    const header = readWrapHeader(bytes);
-    if (header?.epoch !== 0 || header.author !== GENESIS_DEVICE) refuse('bad_frame', 'wrap header does not parse');
-    return { recipient: header.recipient, epoch: 0, bytes };
-  });
+  // The same rules as MEMBER_APPEND's (§8.2): device 2 wraps for the genesis' keyring recipients, epoch 0.
+  const wraps = await checkWraps(
+    { store: ctx.store, vaultId, author: GENESIS_DEVICE, state: validated.state, onlyFor: undefined, newVault: true },
+    frame.wraps,
+  );
   const recipients = new Set(wraps.map((w) => w.recipient));
   if (!recipients.has(GENESIS_DEVICE) || !recipients.has(validated.state.recoveryIndex)) {
     refuse('missing_wraps', 'epoch 0 needs a wrap for the device and the recovery principal');

@@ -2,15 +2,14 @@ import {
   isActive,
   keyringRecipients,
   principalAt,
-  readWrapHeader,
   validateEntry,
   type ClientFrame,
   type MembershipState,
   NOTICE,
 } from '#protocol';
-import type { StoredWrap } from '../store/relay-store.ts';
 import { encodeNotice, relayFrame } from './relay-frame.ts';
 import { refuse } from './wire-error.ts';
+import { checkWraps } from './wrap-policy.ts';
 import type { SessionContext } from './session-context.ts';
 
 const PAGE = 500;
@@ -82,12 +81,18 @@ export async function handleMemberAppend(
       }
       state = result.state;
     }
-    const wraps: StoredWrap[] = frame.wraps.map((bytes) => {
-      const header = readWrapHeader(bytes);
-      if (header === undefined) refuse('bad_frame', 'wrap header does not parse');
-      if (header.epoch > state.epoch) refuse('bad_frame', 'wrap for a future epoch');
-      return { recipient: header.recipient, epoch: header.epoch, bytes };
-    });
+    const recovery = principalAt(vault.membership, auth.principal)?.role === 'recovery';
+    const admitted = new Set(state.principals.slice(vault.membership.principals.length).map((p) => p.index));
+    const wraps = await checkWraps(
+      {
+        store: ctx.store,
+        vaultId: vault.vaultId,
+        author: auth.principal,
+        state,
+        onlyFor: recovery ? admitted : undefined,
+      },
+      frame.wraps,
+    );
     if (state.epoch > vault.membership.epoch) {
       const wrapped = new Set(wraps.filter((w) => w.epoch === state.epoch).map((w) => w.recipient));
       const missing = keyringRecipients(state).filter((index) => !wrapped.has(index));

@@ -74,6 +74,7 @@ const WIRE_TO_APP: Record<WireErrorCode, AppErrorCode> = {
   unknown_record: 'not-found',
   record_deleted: 'not-found',
   unknown_blob: 'not-found',
+  wrap_exists: 'relay-failed',
   bad_envelope: 'relay-failed',
   wrong_author: 'relay-failed',
   stale_epoch: 'sync-conflict',
