@@ -66,11 +66,12 @@ export async function openPostgresStore(
   };
   const insertWraps = async (c: Client, vault: Buffer, wraps: StoredWrap[]): Promise<void> => {
     for (const w of wraps) {
-      await c.query(
-        `INSERT INTO ${s}.wraps (vault_id, recipient, epoch, wrap) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (vault_id, recipient, epoch) DO UPDATE SET wrap = excluded.wrap`,
+      const inserted = await c.query(
+        `INSERT INTO ${s}.wraps (vault_id, recipient, epoch, wrap) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
         [vault, w.recipient, w.epoch, b(w.bytes)],
       );
+      // A stored wrap is never replaced (PROTOCOL.md §8.2): the whole write is refused and rolled back.
+      if (inserted.rowCount !== 1) throw new Refusal(false);
     }
   };
   const raiseHighWater = (c: Client, vault: Buffer, record: Buffer, author: number, seq: number) =>

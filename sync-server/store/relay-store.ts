@@ -63,7 +63,10 @@ export interface RelayStore {
   vault(vaultId: Uint8Array): Promise<VaultSummary | undefined>;
   /** Membership entries with seq >= since, in order, at most `limit`. */
   membership(vaultId: Uint8Array, since: number, limit: number): Promise<Uint8Array[]>;
-  /** Appends entries from `firstSeq` on, and wraps, in one transaction; false when a seq is already taken. */
+  /**
+   * Appends entries from `firstSeq` on, and wraps, in one transaction; false (nothing written) when a seq is
+   * already taken or a wrap is already stored for its (recipient, epoch): a stored wrap is never replaced.
+   */
   appendMembership(vaultId: Uint8Array, firstSeq: number, entries: Uint8Array[], wraps: StoredWrap[]): Promise<boolean>;
   wraps(vaultId: Uint8Array, recipient: number, fromEpoch: number): Promise<Uint8Array[]>;
 

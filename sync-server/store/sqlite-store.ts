@@ -64,7 +64,7 @@ export function openSqliteStore(file: string, probe: StoreProbe = {}): SqliteSto
     members: db.prepare<[Buffer, number, number], { entry: Buffer }>(
       `SELECT entry FROM members WHERE vault_id = ? AND seq >= ? ORDER BY seq LIMIT ?`,
     ),
-    insertWrap: db.prepare(`INSERT OR REPLACE INTO wraps (vault_id, recipient, epoch, wrap) VALUES (?, ?, ?, ?)`),
+    insertWrap: db.prepare(`INSERT INTO wraps (vault_id, recipient, epoch, wrap) VALUES (?, ?, ?, ?)`),
     wraps: db.prepare<[Buffer, number, number], { wrap: Buffer }>(
       `SELECT wrap FROM wraps WHERE vault_id = ? AND recipient = ? AND epoch >= ? ORDER BY epoch`,
     ),
@@ -163,7 +163,7 @@ export function openSqliteStore(file: string, probe: StoreProbe = {}): SqliteSto
   const appendMembership = db.transaction(
     (vaultId: Uint8Array, firstSeq: number, entries: Uint8Array[], wraps: StoredWrap[]): void => {
       const vault = b(vaultId);
-      // A taken seq throws out of the transaction, which rolls back every entry of the batch (all or nothing).
+      // A taken seq or an already stored wrap throws out of the transaction, which rolls back the whole batch.
       entries.forEach((entry, i) => q.insertMember.run(vault, firstSeq + i, b(entry)));
       insertWraps(vault, wraps);
     },

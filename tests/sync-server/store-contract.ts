@@ -112,17 +112,20 @@ export function describeStoreContract(
       await expect(attempt(() => ctx.store().appendMembership(id(), 1, [bytes('e')], []))).rejects.toThrow();
     });
 
-    test('answers wraps by recipient from an epoch, a re-wrap replacing the old one', async () => {
+    test('answers wraps by recipient from an epoch and never replaces a stored wrap (issue 12)', async () => {
       const store = ctx.store();
       const vaultId = id();
       const w = (recipient: number, epoch: number, b: string) => ({ recipient, epoch, bytes: bytes(b) });
       await store.createVault(vaultId, bytes('g'), [w(2, 0, 'd2e0'), w(3, 0, 'd3e0')], undefined);
       await store.appendMembership(vaultId, 1, [bytes('rotate')], [w(2, 1, 'd2e1'), w(2, 2, 'd2e2'), w(3, 1, 'd3e1')]);
-      await store.appendMembership(vaultId, 2, [], [w(2, 1, 'd2e1bis')]);
-      expect((await store.wraps(vaultId, 2, 0)).map(text)).toEqual(['d2e0', 'd2e1bis', 'd2e2']);
+      // A second wrap for (2, 1) refuses the whole append: the entry and the other wrap are not stored either.
+      expect(await store.appendMembership(vaultId, 2, [bytes('x')], [w(4, 1, 'd4e1'), w(2, 1, 'd2e1bis')])).toBe(false);
+      expect(await store.appendMembership(vaultId, 2, [], [w(2, 0, 'evil')])).toBe(false);
+      expect((await store.wraps(vaultId, 2, 0)).map(text)).toEqual(['d2e0', 'd2e1', 'd2e2']);
       expect((await store.wraps(vaultId, 2, 2)).map(text)).toEqual(['d2e2']);
       expect((await store.wraps(vaultId, 3, 1)).map(text)).toEqual(['d3e1']);
       expect(await store.wraps(vaultId, 4, 0)).toEqual([]);
+      expect((await store.membership(vaultId, 0, 10)).map(text)).toEqual(['g', 'rotate']);
     });
 
     test('calls afterCommit before each write resolves, and another handle then sees the write', async () => {
