@@ -1,7 +1,15 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { BlobInfo, EnvelopeRow, NewEnvelope, RecordState, RelayStore, StoredWrap } from './relay-store.ts';
+import type {
+  BlobInfo,
+  EnvelopeRow,
+  MembershipCheckpoint,
+  NewEnvelope,
+  RecordState,
+  RelayStore,
+  StoredWrap,
+} from './relay-store.ts';
 import { SCHEMA_VERSION } from './schema-version.ts';
 import { KIND_CODE, KIND_NAME, SQLITE_SCHEMA } from './sqlite-schema.ts';
 
@@ -68,6 +76,20 @@ export function openSqliteStore(file: string, probe: StoreProbe = {}): SqliteSto
     wraps: db.prepare<[Buffer, number, number], { wrap: Buffer }>(
       `SELECT wrap FROM wraps WHERE vault_id = ? AND recipient = ? AND epoch >= ? ORDER BY epoch`,
     ),
+    saveState: db.prepare(
+      `INSERT INTO member_state (vault_id, seq, state) VALUES (?, ?, ?)
+       ON CONFLICT (vault_id) DO UPDATE SET seq = excluded.seq, state = excluded.state WHERE excluded.seq >= seq`,
+    ),
+    state: db.prepare<[Buffer], { seq: number; state: Buffer }>(
+      `SELECT seq, state FROM member_state WHERE vault_id = ?`,
+    ),
+    saveKey: db.prepare(
+      `INSERT INTO principal_keys (vault_id, idx, role, sig_pk, active) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (vault_id, idx) DO UPDATE SET role = excluded.role, sig_pk = excluded.sig_pk, active = excluded.active`,
+    ),
+    key: db.prepare<[Buffer, number], { role: string; sig_pk: Buffer; active: number }>(
+      `SELECT role, sig_pk, active FROM principal_keys WHERE vault_id = ? AND idx = ?`,
+    ),
     record: db.prepare<[Buffer, Buffer], { snapshot_rv: number; deleted: number }>(
       `SELECT snapshot_rv, deleted FROM records WHERE vault_id = ? AND record_id = ?`,
     ),
@@ -129,6 +151,12 @@ export function openSqliteStore(file: string, probe: StoreProbe = {}): SqliteSto
   const insertWraps = (vault: Buffer, wraps: StoredWrap[]): void => {
     for (const w of wraps) q.insertWrap.run(vault, w.recipient, w.epoch, b(w.bytes));
   };
+  const saveCheckpoint = (vault: Buffer, cp: MembershipCheckpoint | undefined): void => {
+    if (cp === undefined) return;
+    // An older state (a late backfill) changes nothing, its keys included.
+    if (q.saveState.run(vault, cp.seq, b(cp.state)).changes === 0) return;
+    for (const k of cp.keys) q.saveKey.run(vault, k.index, k.role, b(k.sigPk), k.active ? 1 : 0);
+  };
   const insertEnvelopes = (vault: Buffer, firstRv: number, envelopes: NewEnvelope[]): void => {
     envelopes.forEach((e, i) => {
       const rv = firstRv + i;
@@ -148,11 +176,13 @@ export function openSqliteStore(file: string, probe: StoreProbe = {}): SqliteSto
       genesis: Uint8Array,
       wraps: StoredWrap[],
       indexSnapshot: NewEnvelope | undefined,
+      checkpoint: MembershipCheckpoint | undefined,
     ): boolean => {
       const vault = b(vaultId);
       if (q.insertVault.run(vault).changes === 0) return false;
       q.insertMember.run(vault, 0, b(genesis));
       insertWraps(vault, wraps);
+      saveCheckpoint(vault, checkpoint);
       if (indexSnapshot !== undefined) {
         insertEnvelopes(vault, 1, [indexSnapshot]);
         q.bumpVault.run(1, indexSnapshot.bytes.length, vault);
@@ -161,8 +191,15 @@ export function openSqliteStore(file: string, probe: StoreProbe = {}): SqliteSto
     },
   );
   const appendMembership = db.transaction(
-    (vaultId: Uint8Array, firstSeq: number, entries: Uint8Array[], wraps: StoredWrap[]): void => {
+    (
+      vaultId: Uint8Array,
+      firstSeq: number,
+      entries: Uint8Array[],
+      wraps: StoredWrap[],
+      checkpoint: MembershipCheckpoint | undefined,
+    ): void => {
       const vault = b(vaultId);
+      saveCheckpoint(vault, checkpoint);
       // A taken seq or an already stored wrap throws out of the transaction, which rolls back the whole batch.
       entries.forEach((entry, i) => q.insertMember.run(vault, firstSeq + i, b(entry)));
       insertWraps(vault, wraps);
@@ -218,9 +255,9 @@ export function openSqliteStore(file: string, probe: StoreProbe = {}): SqliteSto
       if (db.open) db.close();
       return Promise.resolve();
     },
-    createVault: (vaultId, genesis, wraps, indexSnapshot) =>
+    createVault: (vaultId, genesis, wraps, indexSnapshot, checkpoint) =>
       settle(() => {
-        const created = createVault(vaultId, genesis, wraps, indexSnapshot);
+        const created = createVault(vaultId, genesis, wraps, indexSnapshot, checkpoint);
         committed('createVault');
         return created;
       }),
@@ -230,10 +267,10 @@ export function openSqliteStore(file: string, probe: StoreProbe = {}): SqliteSto
     },
     membership: (vaultId, since, limit) =>
       Promise.resolve(q.members.all(b(vaultId), since, limit).map((r) => new Uint8Array(r.entry))),
-    appendMembership: (vaultId, firstSeq, entries, wraps) =>
+    appendMembership: (vaultId, firstSeq, entries, wraps, checkpoint) =>
       settle(() => {
         try {
-          appendMembership(vaultId, firstSeq, entries, wraps);
+          appendMembership(vaultId, firstSeq, entries, wraps, checkpoint);
         } catch (error) {
           if (error instanceof Error && /UNIQUE|PRIMARY KEY/.test(error.message)) return false;
           throw error;
@@ -241,6 +278,20 @@ export function openSqliteStore(file: string, probe: StoreProbe = {}): SqliteSto
         committed('appendMembership');
         return true;
       }),
+    saveMembershipState: (vaultId, checkpoint) =>
+      settle(() => {
+        db.transaction(() => saveCheckpoint(b(vaultId), checkpoint))();
+      }),
+    membershipState: (vaultId) => {
+      const row = q.state.get(b(vaultId));
+      return Promise.resolve(row && { seq: row.seq, state: new Uint8Array(row.state) });
+    },
+    principalKey: (vaultId, index) => {
+      const row = q.key.get(b(vaultId), index);
+      return Promise.resolve(
+        row && { index, role: row.role, sigPk: new Uint8Array(row.sig_pk), active: row.active === 1 },
+      );
+    },
     wraps: (vaultId, recipient, fromEpoch) =>
       Promise.resolve(q.wraps.all(b(vaultId), recipient, fromEpoch).map((r) => new Uint8Array(r.wrap))),
     recordState: (vaultId, recordId): Promise<RecordState> => {

@@ -128,6 +128,28 @@ export function describeStoreContract(
       expect((await store.membership(vaultId, 0, 10)).map(text)).toEqual(['g', 'rotate']);
     });
 
+    test('keeps the membership state and principal keys with the entries, never moving back (issue 12)', async () => {
+      const store = ctx.store();
+      const vaultId = id();
+      const key = (index: number, active: boolean) => ({ index, role: 'device', sigPk: bytes(`k${index}`), active });
+      const cp = (seq: number, keys = [key(2, true)]) => ({ seq, state: bytes(`state${seq}`), keys });
+      expect(await store.membershipState(vaultId)).toBeUndefined();
+      await store.createVault(vaultId, bytes('g'), [], undefined, cp(0));
+      expect(await store.membershipState(vaultId)).toEqual({ seq: 0, state: bytes('state0') });
+      expect(await store.principalKey(vaultId, 2)).toEqual(key(2, true));
+      expect(await store.principalKey(vaultId, 3)).toBeUndefined();
+      expect(await store.appendMembership(vaultId, 1, [bytes('e1')], [], cp(1, [key(2, false), key(3, true)]))).toBe(
+        true,
+      );
+      expect(await store.principalKey(vaultId, 2)).toEqual(key(2, false));
+      // A refused append (seq taken) writes neither the state nor the keys.
+      expect(await store.appendMembership(vaultId, 1, [bytes('e1bis')], [], cp(1, [key(4, true)]))).toBe(false);
+      expect(await store.principalKey(vaultId, 4)).toBeUndefined();
+      await store.saveMembershipState(vaultId, cp(0));
+      expect(await store.membershipState(vaultId)).toEqual({ seq: 1, state: bytes('state1') });
+      expect(await store.principalKey(vaultId, 2)).toEqual(key(2, false));
+    });
+
     test('calls afterCommit before each write resolves, and another handle then sees the write', async () => {
       const seen: string[] = [];
       const store = await ctx.open({ afterCommit: (what) => seen.push(what) });
