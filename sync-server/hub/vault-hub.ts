@@ -1,5 +1,6 @@
 import { toHex } from '#crypto';
-import { initialState, validateLog, type MembershipState } from '#protocol';
+import { initialState, MembershipBatch, type MembershipState } from '#protocol';
+import { checkpointOf, decodeMembershipState } from './membership-checkpoint.ts';
 import type { RecordState, RelayStore } from '../store/relay-store.ts';
 import { createVaultLock, type VaultLock } from './vault-lock.ts';
 
@@ -27,7 +28,7 @@ export interface VaultHandle {
 }
 
 export interface VaultHub {
-  /** The vault, loaded from the store and its log replayed through the validator on first use; undefined if unknown. */
+  /** The vault, loaded from the store's validated state on first use; undefined if unknown. */
   open(vaultId: Uint8Array): Promise<VaultHandle | undefined>;
   /** Registers a vault just created (its genesis validated by the caller). */
   adopt(vaultId: Uint8Array, membership: MembershipState, rv: number, usedBytes: number): VaultHandle;
@@ -35,26 +36,46 @@ export interface VaultHub {
   record(vault: VaultHandle, recordId: Uint8Array): Promise<RecordState>;
 }
 
+/** Entries validated between two yields to the event loop when a vault is replayed (about 30 ms of work). */
+const PAGE = 200;
+
+const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 export function createVaultHub(deps: { store: RelayStore; relayPk: Uint8Array }): VaultHub {
   const vaults = new Map<string, Promise<VaultHandle | undefined>>();
 
+  /**
+   * The validated state from the store's checkpoint, then the entries after it (none when the relay wrote
+   * both, issue 12). A vault stored before checkpoints existed is replayed once, yielding to the event loop
+   * between pages, and its checkpoint written for the next load.
+   */
   const load = async (vaultId: Uint8Array): Promise<VaultHandle | undefined> => {
     const summary = await deps.store.vault(vaultId);
     if (summary === undefined) return undefined;
-    const entries: Uint8Array[] = [];
-    for (let since = 0; ;) {
-      const page = await deps.store.membership(vaultId, since, 1000);
-      entries.push(...page);
-      if (page.length < 1000) break;
+    const saved = await deps.store.membershipState(vaultId);
+    const from =
+      saved === undefined ? initialState({ vaultId, pinnedRelayPk: deps.relayPk }) : decodeMembershipState(saved.state);
+    const batch = new MembershipBatch(from);
+    let since = saved === undefined ? 0 : saved.seq + 1;
+    for (;;) {
+      const page = await deps.store.membership(vaultId, since, PAGE);
+      for (const [i, bytes] of page.entries()) {
+        const step = batch.add(bytes);
+        // A stored log that no longer validates means the database was altered outside the relay: refuse to serve it.
+        if (!step.ok)
+          throw new Error(
+            `stored membership log of vault ${toHex(vaultId)} fails validation at ${since + i}: ${step.code}`,
+          );
+      }
+      if (page.length < PAGE) break;
       since += page.length;
+      await yieldToLoop();
     }
-    const replay = validateLog(initialState({ vaultId, pinnedRelayPk: deps.relayPk }), entries);
-    // A stored log that no longer validates means the database was altered outside the relay: refuse to serve it.
-    if (!replay.ok)
-      throw new Error(
-        `stored membership log of vault ${toHex(vaultId)} fails validation at ${replay.at}: ${replay.code}`,
-      );
-    return handle(vaultId, replay.state, summary.rv, summary.usedBytes);
+    const state = batch.finish();
+    if (saved === undefined || (state.head?.seq ?? 0) > saved.seq) {
+      await deps.store.saveMembershipState(vaultId, checkpointOf(state, undefined));
+    }
+    return handle(vaultId, state, summary.rv, summary.usedBytes);
   };
 
   const handle = (vaultId: Uint8Array, membership: MembershipState, rv: number, usedBytes: number): VaultHandle => ({

@@ -91,6 +91,8 @@ const WIRE_TO_APP: Record<WireErrorCode, AppErrorCode> = {
   quota_exceeded: 'relay-full',
   slow_consumer: 'relay-busy',
   too_many_subscriptions: 'relay-busy',
+  too_many_entries: 'too-large',
+  too_many_principals: 'limit-exceeded',
   internal: 'relay-failed',
   shutting_down: 'relay-unreachable',
 };
