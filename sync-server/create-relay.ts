@@ -8,6 +8,7 @@ import { PROTOCOL_VERSION } from '#protocol';
 import type { Clock } from './clock.ts';
 import type { RelayConfig } from './config.ts';
 import { sodium } from '#crypto';
+import { clientAddress } from './client-address.ts';
 import { createAddressLimiter } from './limits/address-limiter.ts';
 import type { RelayIdentity } from './relay-identity.ts';
 import type { RelayFaults } from './session/session-context.ts';
@@ -21,7 +22,7 @@ import { syncSocketEvents } from './sync-socket.ts';
 export interface RelayDeps {
   store: RelayStore;
   clock: Clock;
-  config: Pick<RelayConfig, 'appDir' | 'publicOrigin' | 'limits'>;
+  config: Pick<RelayConfig, 'appDir' | 'publicOrigin' | 'limits'> & Partial<Pick<RelayConfig, 'trustedProxies'>>;
   logger: Logger;
   /** The relay's signing key (PROTOCOL.md §11.1), pinned by vaults at creation. */
   identity: RelayIdentity;
@@ -98,7 +99,9 @@ export function createRelay(deps: RelayDeps): Relay {
           origin: () => origin,
           random: (n) => sodium().randombytes_buf(n),
           faults: deps.faults ?? {},
-          admitted: connections.admit(getConnInfo(c).remote.address ?? 'unknown'),
+          admitted: connections.admit(
+            clientAddress(getConnInfo(c).remote.address, c.req.header('x-forwarded-for'), config.trustedProxies ?? []),
+          ),
         }),
       // @hono/node-ws 1.3.1 builds an ErrorEvent, which Node 20 lacks: a socket error lands here instead of
       // onError. The socket still closes (and onClose cleans up); we only log it.
