@@ -1,5 +1,6 @@
 /**
- * The relay's PostgreSQL schema, the same tables as sqlite-schema.ts (version 3). Ids and ciphertext are bytea,
+ * The relay's PostgreSQL schema at version 2 (the baseline; later changes are in migrations.ts), the same tables
+ * as sqlite-schema.ts. Ids and ciphertext are bytea,
  * counters bigint (read back as strings and checked to be safe integers). `schema` is validated by the caller.
  * The chunk column is `chunk_offset` because OFFSET is a reserved word in PostgreSQL.
  */
@@ -24,19 +25,6 @@ CREATE TABLE IF NOT EXISTS ${s}.wraps (
   epoch bigint NOT NULL,
   wrap bytea NOT NULL,
   PRIMARY KEY (vault_id, recipient, epoch)
-);
-CREATE TABLE IF NOT EXISTS ${s}.member_state (
-  vault_id bytea PRIMARY KEY REFERENCES ${s}.vaults (vault_id),
-  seq bigint NOT NULL,
-  state bytea NOT NULL
-);
-CREATE TABLE IF NOT EXISTS ${s}.principal_keys (
-  vault_id bytea NOT NULL REFERENCES ${s}.vaults (vault_id),
-  idx bigint NOT NULL,
-  role text NOT NULL,
-  sig_pk bytea NOT NULL,
-  active boolean NOT NULL,
-  PRIMARY KEY (vault_id, idx)
 );
 CREATE TABLE IF NOT EXISTS ${s}.records (
   vault_id bytea NOT NULL REFERENCES ${s}.vaults (vault_id),

@@ -8,6 +8,7 @@ import type {
   RelayStore,
   StoredWrap,
 } from './relay-store.ts';
+import { BASELINE_VERSION, pendingMigrations } from './migrations.ts';
 import { SCHEMA_VERSION } from './schema-version.ts';
 import { b, int, Refusal, toRow, transactor, type Client, type EnvelopeDbRow, type Int } from './postgres-tx.ts';
 import { KIND_CODE } from './sqlite-schema.ts';
@@ -51,11 +52,16 @@ export async function openPostgresStore(
       await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`carnet-migrate:${s}`]);
       await c.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
       await c.query(postgresSchema(s));
-      await c.query(
-        `INSERT INTO ${s}.meta (key, value) VALUES ('schema_version', $1)
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
-        [String(SCHEMA_VERSION)],
-      );
+      const { rows } = await c.query<{ value: string }>(`SELECT value FROM ${s}.meta WHERE key = 'schema_version'`);
+      // All pending migrations in this one transaction (PostgreSQL runs DDL transactionally): all or none.
+      for (const m of pendingMigrations(Number(rows[0]?.value ?? BASELINE_VERSION), SCHEMA_VERSION)) {
+        await c.query(m.postgres(s));
+        await c.query(
+          `INSERT INTO ${s}.meta (key, value) VALUES ('schema_version', $1)
+           ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+          [String(m.version)],
+        );
+      }
     });
   } catch (error) {
     await pool.end();

@@ -1,4 +1,7 @@
-/** The relay's SQLite schema (version 3). Ids are raw bytes; nothing here is readable health data. */
+/**
+ * The relay's SQLite schema at version 2 (the baseline, as of commit a16b06f); later changes are in
+ * migrations.ts. Ids are raw bytes; nothing here is readable health data.
+ */
 export const SQLITE_SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
 CREATE TABLE IF NOT EXISTS vaults (
@@ -18,19 +21,6 @@ CREATE TABLE IF NOT EXISTS wraps (
   epoch INTEGER NOT NULL,
   wrap BLOB NOT NULL,
   PRIMARY KEY (vault_id, recipient, epoch)
-) STRICT, WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS member_state (
-  vault_id BLOB PRIMARY KEY REFERENCES vaults(vault_id),
-  seq INTEGER NOT NULL,
-  state BLOB NOT NULL
-) STRICT;
-CREATE TABLE IF NOT EXISTS principal_keys (
-  vault_id BLOB NOT NULL REFERENCES vaults(vault_id),
-  idx INTEGER NOT NULL,
-  role TEXT NOT NULL,
-  sig_pk BLOB NOT NULL,
-  active INTEGER NOT NULL,
-  PRIMARY KEY (vault_id, idx)
 ) STRICT, WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS records (
   vault_id BLOB NOT NULL REFERENCES vaults(vault_id),

@@ -10,6 +10,7 @@ import type {
   RelayStore,
   StoredWrap,
 } from './relay-store.ts';
+import { BASELINE_VERSION, pendingMigrations } from './migrations.ts';
 import { SCHEMA_VERSION } from './schema-version.ts';
 import { KIND_CODE, KIND_NAME, SQLITE_SCHEMA } from './sqlite-schema.ts';
 
@@ -44,6 +45,23 @@ const toRow = (r: EnvelopeDbRow): EnvelopeRow => ({
   bytes: new Uint8Array(r.bytes ?? new Uint8Array(0)),
 });
 
+/** Creates the baseline when absent, then applies each pending migration in its own transaction (migrations.ts). */
+function migrate(db: Database.Database): void {
+  db.exec(SQLITE_SCHEMA);
+  const row = db.prepare<[], { value: string }>(`SELECT value FROM meta WHERE key = 'schema_version'`).get();
+  const setVersion = db.prepare(
+    `INSERT INTO meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+  );
+  // A new file was just created at the baseline.
+  if (row === undefined) setVersion.run(String(BASELINE_VERSION));
+  for (const m of pendingMigrations(Number(row?.value ?? BASELINE_VERSION), SCHEMA_VERSION)) {
+    db.transaction(() => {
+      db.exec(m.sqlite);
+      setVersion.run(String(m.version));
+    })();
+  }
+}
+
 /**
  * Opens (creating when absent) the relay's SQLite database.
  * WAL for concurrent readers, synchronous=FULL so a commit is on disk before we acknowledge it.
@@ -56,10 +74,7 @@ export function openSqliteStore(file: string, probe: StoreProbe = {}): SqliteSto
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
-  db.exec(SQLITE_SCHEMA);
-  db.prepare(
-    `INSERT INTO meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
-  ).run(String(SCHEMA_VERSION));
+  migrate(db);
   const committed = (what: string): void => probe.afterCommit?.(what);
 
   const q = {
