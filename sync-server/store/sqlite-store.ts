@@ -68,9 +68,18 @@ function migrate(db: Database.Database): void {
  * better-sqlite3 is synchronous: every method's transaction has committed when its promise resolves.
  */
 export function openSqliteStore(file: string, probe: StoreProbe = {}): SqliteStore {
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+  if (file !== ':memory:') {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    // Owner-only like the signing key (issue 12): SQLite gives its -wal and -shm files the database file's
+    // mode, so creating the file 0600 first covers all three; an older world-readable store is tightened.
+    fs.closeSync(fs.openSync(file, 'a', 0o600));
+    fs.chmodSync(file, 0o600);
+  }
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
+  if (file !== ':memory:') {
+    for (const side of [`${file}-wal`, `${file}-shm`]) if (fs.existsSync(side)) fs.chmodSync(side, 0o600);
+  }
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
