@@ -36,6 +36,8 @@ export interface Relay {
   listen(port: number, host: string): Promise<{ port: number; server: ServerType }>;
   /** Open WebSocket connections, for tests and for the shutdown log line. */
   socketCount(): number;
+  /** Vaults and record states held in memory (bounded by VAULT_CACHE_SIZE and RECORD_CACHE_SIZE). */
+  cached(): { vaults: number; records: number };
   /** Closes every socket (1001 "going away"), stops listening, closes the store. */
   close(): Promise<void>;
 }
@@ -49,7 +51,13 @@ export interface Relay {
  */
 export function createRelay(deps: RelayDeps): Relay {
   const { store, clock, config, logger, identity } = deps;
-  const hub = createVaultHub({ store, relayPk: identity.publicKey });
+  const hub = createVaultHub({
+    store,
+    relayPk: identity.publicKey,
+    vaultCacheSize: config.limits.vaultCacheSize,
+    recordCacheSize: config.limits.recordCacheSize,
+    now: () => clock.now(),
+  });
   // The origin clients sign in AUTH: the configured public one, else this listener's. Never the Host header,
   // which a forwarding relay controls (a signature made for one relay must not work at another).
   let origin = config.publicOrigin ?? 'http://localhost';
@@ -147,6 +155,7 @@ export function createRelay(deps: RelayDeps): Relay {
         server = s;
       }),
     socketCount: () => sockets.size,
+    cached: () => hub.cached(),
     close: async () => {
       for (const ws of sockets) ws.close(1001, 'relay shutting down');
       // Sockets that ignore the close handshake are cut after a grace period.

@@ -2,6 +2,7 @@ import { toHex } from '#crypto';
 import { initialState, MembershipBatch, type MembershipState } from '#protocol';
 import { checkpointOf, decodeMembershipState } from './membership-checkpoint.ts';
 import type { RecordState, RelayStore } from '../store/relay-store.ts';
+import { LruMap } from './lru-map.ts';
 import { createVaultLock, type VaultLock } from './vault-lock.ts';
 
 /** A live session as the hub sees it: enough to fan out and to cut it off. */
@@ -23,7 +24,12 @@ export interface VaultHandle {
   membership: MembershipState;
   rv: number;
   usedBytes: number;
-  readonly records: Map<string, RecordState>;
+  /** Record states, the most recently used `recordCacheSize` of them (the store has the rest). */
+  readonly records: {
+    get(key: string): RecordState | undefined;
+    set(key: string, state: RecordState): void;
+    readonly size: number;
+  };
   readonly sessions: Set<HubSession>;
 }
 
@@ -34,15 +40,42 @@ export interface VaultHub {
   adopt(vaultId: Uint8Array, membership: MembershipState, rv: number, usedBytes: number): VaultHandle;
   /** Record state under the vault lock, cached. */
   record(vault: VaultHandle, recordId: Uint8Array): Promise<RecordState>;
+  /** Vaults and record states held in memory now (tests and logs). */
+  cached(): { vaults: number; records: number };
 }
+
+/** A cached vault: its load, and once loaded, the handle and when it was last asked for. */
+interface CacheEntry {
+  readonly pending: Promise<VaultHandle | undefined>;
+  handle: VaultHandle | undefined;
+  usedAt: number;
+}
+
+/** A vault asked for this recently stays cached: its caller may not have attached its session yet. */
+const RECENT_MS = 1000;
 
 /** Entries validated between two yields to the event loop when a vault is replayed (about 30 ms of work). */
 const PAGE = 200;
 
 const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-export function createVaultHub(deps: { store: RelayStore; relayPk: Uint8Array }): VaultHub {
-  const vaults = new Map<string, Promise<VaultHandle | undefined>>();
+export function createVaultHub(deps: {
+  store: RelayStore;
+  relayPk: Uint8Array;
+  /** Vaults kept in memory without a live session (LRU); 0 would reload a vault on every request. */
+  vaultCacheSize: number;
+  /** Record states kept per vault (LRU). */
+  recordCacheSize: number;
+  now?: () => number;
+}): VaultHub {
+  const now = deps.now ?? Date.now;
+  // Only a vault nobody uses may go: no live session, no task in or waiting for its lock, not just asked
+  // for. Dropping one with a session would let a second handle (and a second lock) exist for the vault.
+  const vaults = new LruMap<string, CacheEntry>(
+    deps.vaultCacheSize,
+    (e) =>
+      e.handle !== undefined && e.handle.sessions.size === 0 && e.handle.lock.idle() && now() - e.usedAt > RECENT_MS,
+  );
 
   /**
    * The validated state from the store's checkpoint, then the entries after it (none when the relay wrote
@@ -84,28 +117,33 @@ export function createVaultHub(deps: { store: RelayStore; relayPk: Uint8Array })
     membership,
     rv,
     usedBytes,
-    records: new Map(),
+    records: new LruMap(deps.recordCacheSize),
     sessions: new Set(),
   });
 
   return {
     open: (vaultId) => {
       const key = toHex(vaultId);
-      let pending = vaults.get(key);
-      if (pending === undefined) {
-        pending = load(vaultId);
-        vaults.set(key, pending);
-        // Unknown vaults are not cached, so a vault created later is found.
-        void pending.then(
-          (v) => v ?? vaults.delete(key),
-          () => vaults.delete(key),
-        );
+      const cached = vaults.get(key);
+      if (cached !== undefined) {
+        cached.usedAt = now();
+        return cached.pending;
       }
-      return pending;
+      const entry: CacheEntry = { pending: load(vaultId), handle: undefined, usedAt: now() };
+      vaults.set(key, entry);
+      // Unknown vaults are not cached, so a vault created later is found.
+      void entry.pending.then(
+        (v) => {
+          if (v === undefined) vaults.delete(key);
+          else entry.handle = v;
+        },
+        () => vaults.delete(key),
+      );
+      return entry.pending;
     },
     adopt: (vaultId, membership, rv, usedBytes) => {
       const created = handle(vaultId, membership, rv, usedBytes);
-      vaults.set(toHex(vaultId), Promise.resolve(created));
+      vaults.set(toHex(vaultId), { pending: Promise.resolve(created), handle: created, usedAt: now() });
       return created;
     },
     record: async (vault, recordId) => {
@@ -116,6 +154,11 @@ export function createVaultHub(deps: { store: RelayStore; relayPk: Uint8Array })
         vault.records.set(key, state);
       }
       return state;
+    },
+    cached: () => {
+      let records = 0;
+      for (const e of vaults.values()) records += e.handle?.records.size ?? 0;
+      return { vaults: vaults.size, records };
     },
   };
 }

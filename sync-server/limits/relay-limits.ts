@@ -17,6 +17,10 @@ export interface RelayLimits {
   maxMemberEntries: number;
   /** Principals (devices, links, recovery, ever admitted) in one vault (too_many_principals). */
   maxPrincipals: number;
+  /** Vaults kept in memory without a live session, least recently used dropped first. */
+  vaultCacheSize: number;
+  /** Record states (high-water marks, active snapshot) kept in memory per vault. */
+  recordCacheSize: number;
 }
 
 export const DEFAULT_LIMITS: RelayLimits = {
@@ -32,6 +36,9 @@ export const DEFAULT_LIMITS: RelayLimits = {
   // shares stays far below 5,000 principals. Both bound the work one append or one vault load can cost.
   maxMemberEntries: 500,
   maxPrincipals: 5000,
+  // A few thousand patients, a few hundred at once: idle vaults and cold records go back to the store.
+  vaultCacheSize: 500,
+  recordCacheSize: 256,
 };
 
 /** Environment variable of each limit. */
@@ -45,4 +52,6 @@ export const LIMIT_ENV: Record<keyof RelayLimits, string> = {
   authTimeoutMs: 'AUTH_TIMEOUT_MS',
   maxMemberEntries: 'MAX_MEMBER_ENTRIES',
   maxPrincipals: 'MAX_PRINCIPALS',
+  vaultCacheSize: 'VAULT_CACHE_SIZE',
+  recordCacheSize: 'RECORD_CACHE_SIZE',
 };
