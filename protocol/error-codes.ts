@@ -40,6 +40,7 @@ export const WIRE_ERRORS = {
   unknown_record: { number: 409, close: undefined },
   record_deleted: { number: 410, close: undefined },
   unknown_blob: { number: 411, close: undefined },
+  wrap_exists: { number: 412, close: undefined },
   bad_envelope: { number: 500, close: undefined },
   wrong_author: { number: 501, close: undefined },
   stale_epoch: { number: 502, close: undefined },
@@ -56,6 +57,8 @@ export const WIRE_ERRORS = {
   quota_exceeded: { number: 602, close: undefined },
   slow_consumer: { number: 603, close: 1013 },
   too_many_subscriptions: { number: 604, close: undefined },
+  too_many_entries: { number: 610, close: undefined },
+  too_many_principals: { number: 611, close: undefined },
   internal: { number: 900, close: undefined },
   shutting_down: { number: 901, close: 1001 },
 } as const satisfies Record<string, { number: number; close: number | undefined }>;

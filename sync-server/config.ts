@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import path from 'node:path';
+import { parseTrustedProxies } from './client-address.ts';
 import { DEFAULT_LIMITS, LIMIT_ENV, type RelayLimits } from './limits/relay-limits.ts';
 
 /** Everything the relay can be told at start, from the environment or from flags (flags win). */
@@ -13,6 +14,8 @@ export interface RelayConfig {
   appDir: string | undefined;
   /** The public origin (https://carnet.example) when the relay sits behind a TLS proxy. */
   publicOrigin: string | undefined;
+  /** Peers whose X-Forwarded-For names the client (the TLS proxy); empty = the header is ignored. */
+  trustedProxies: string[];
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   limits: RelayLimits;
 }
@@ -28,6 +31,7 @@ Options (each also read from the environment variable in brackets):
   --database-url URL  use PostgreSQL instead of SQLite          [DATABASE_URL]  default unset
   --app-dir D         folder of the built app to serve          [APP_DIR]       default ./build
   --public-origin O   public https origin behind a TLS proxy    [PUBLIC_ORIGIN] default unset
+  --trusted-proxies A proxies whose X-Forwarded-For is believed [TRUSTED_PROXIES] default unset
   --log-level L       debug | info | warn | error               [LOG_LEVEL]     default info
   -h, --help          print this help and exit
 
@@ -58,6 +62,7 @@ export function parseConfig(
         'database-url': { type: 'string' },
         'app-dir': { type: 'string' },
         'public-origin': { type: 'string' },
+        'trusted-proxies': { type: 'string' },
         'log-level': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -87,6 +92,9 @@ export function parseConfig(
     return { kind: 'error', message: 'DATABASE_URL must start with postgres:// or postgresql://' };
   }
 
+  const trustedProxies = parseTrustedProxies(values['trusted-proxies'] ?? env.TRUSTED_PROXIES);
+  if ('error' in trustedProxies) return { kind: 'error', message: trustedProxies.error };
+
   const limits = { ...DEFAULT_LIMITS };
   for (const key of Object.keys(LIMIT_ENV) as (keyof RelayLimits)[]) {
     const text = env[LIMIT_ENV[key]];
@@ -105,6 +113,7 @@ export function parseConfig(
       databaseUrl,
       appDir: path.resolve(cwd, values['app-dir'] ?? env.APP_DIR ?? 'build'),
       publicOrigin,
+      trustedProxies,
       logLevel: logLevel as RelayConfig['logLevel'],
       limits,
     },

@@ -8,6 +8,7 @@ import { PROTOCOL_VERSION } from '#protocol';
 import type { Clock } from './clock.ts';
 import type { RelayConfig } from './config.ts';
 import { sodium } from '#crypto';
+import { clientAddress } from './client-address.ts';
 import { createAddressLimiter } from './limits/address-limiter.ts';
 import type { RelayIdentity } from './relay-identity.ts';
 import type { RelayFaults } from './session/session-context.ts';
@@ -21,7 +22,7 @@ import { syncSocketEvents } from './sync-socket.ts';
 export interface RelayDeps {
   store: RelayStore;
   clock: Clock;
-  config: Pick<RelayConfig, 'appDir' | 'publicOrigin' | 'limits'>;
+  config: Pick<RelayConfig, 'appDir' | 'publicOrigin' | 'limits'> & Partial<Pick<RelayConfig, 'trustedProxies'>>;
   logger: Logger;
   /** The relay's signing key (PROTOCOL.md §11.1), pinned by vaults at creation. */
   identity: RelayIdentity;
@@ -35,6 +36,8 @@ export interface Relay {
   listen(port: number, host: string): Promise<{ port: number; server: ServerType }>;
   /** Open WebSocket connections, for tests and for the shutdown log line. */
   socketCount(): number;
+  /** Vaults and record states held in memory (bounded by VAULT_CACHE_SIZE and RECORD_CACHE_SIZE). */
+  cached(): { vaults: number; records: number };
   /** Closes every socket (1001 "going away"), stops listening, closes the store. */
   close(): Promise<void>;
 }
@@ -48,7 +51,13 @@ export interface Relay {
  */
 export function createRelay(deps: RelayDeps): Relay {
   const { store, clock, config, logger, identity } = deps;
-  const hub = createVaultHub({ store, relayPk: identity.publicKey });
+  const hub = createVaultHub({
+    store,
+    relayPk: identity.publicKey,
+    vaultCacheSize: config.limits.vaultCacheSize,
+    recordCacheSize: config.limits.recordCacheSize,
+    now: () => clock.now(),
+  });
   // The origin clients sign in AUTH: the configured public one, else this listener's. Never the Host header,
   // which a forwarding relay controls (a signature made for one relay must not work at another).
   let origin = config.publicOrigin ?? 'http://localhost';
@@ -98,7 +107,9 @@ export function createRelay(deps: RelayDeps): Relay {
           origin: () => origin,
           random: (n) => sodium().randombytes_buf(n),
           faults: deps.faults ?? {},
-          admitted: connections.admit(getConnInfo(c).remote.address ?? 'unknown'),
+          admitted: connections.admit(
+            clientAddress(getConnInfo(c).remote.address, c.req.header('x-forwarded-for'), config.trustedProxies ?? []),
+          ),
         }),
       // @hono/node-ws 1.3.1 builds an ErrorEvent, which Node 20 lacks: a socket error lands here instead of
       // onError. The socket still closes (and onClose cleans up); we only log it.
@@ -144,6 +155,7 @@ export function createRelay(deps: RelayDeps): Relay {
         server = s;
       }),
     socketCount: () => sockets.size,
+    cached: () => hub.cached(),
     close: async () => {
       for (const ws of sockets) ws.close(1001, 'relay shutting down');
       // Sockets that ignore the close handshake are cut after a grace period.

@@ -5,6 +5,7 @@ import { createRelay } from './create-relay.ts';
 import { openStore } from './store/open-store.ts';
 import { loadRelayIdentity } from './relay-identity.ts';
 import { ready } from '#crypto';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 /** The relay process: config, store, relay, and an orderly stop on SIGTERM or SIGINT (within 5 s). */
 async function main(): Promise<void> {
@@ -31,6 +32,8 @@ async function main(): Promise<void> {
     dataDir: store.kind === 'sqlite' ? config.dataDir : undefined,
   });
 
+  if (process.env.CARNET_DEBUG_LOOP_DELAY === '1') watchLoopDelay(logger);
+
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;
@@ -54,6 +57,19 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+}
+
+/**
+ * Tests only (CARNET_DEBUG_LOOP_DELAY=1): logs the longest event-loop block of each half second, so a test
+ * can prove that no client's work holds the relay up (issue 12). Never enabled by configuration.
+ */
+function watchLoopDelay(logger: ReturnType<typeof createLogger>): void {
+  const histogram = monitorEventLoopDelay({ resolution: 10 });
+  histogram.enable();
+  setInterval(() => {
+    logger.info('loop delay', { maxMs: Math.round(histogram.max / 1e6) });
+    histogram.reset();
+  }, 500).unref();
 }
 
 main().catch((error: unknown) => {

@@ -54,5 +54,5 @@ export {
   type EpochInfo,
   type RelayPin,
 } from './membership-state.ts';
-export { validateEntry, type ValidateResult } from './validate-entry.ts';
+export { validateEntry, MembershipBatch, type ValidateResult, type BatchStep } from './validate-entry.ts';
 export { validateLog, type ValidateLogResult } from './validate-log.ts';

@@ -1,7 +1,7 @@
 // PROTOCOL.md §10.6: a whole log (or the rest of one) is the validator folded over its entries.
 import type { MembershipErrorCode } from './membership-error.ts';
 import type { MembershipState } from './membership-state.ts';
-import { validateEntry } from './validate-entry.ts';
+import { MembershipBatch } from './validate-entry.ts';
 
 export type ValidateLogResult =
   | { readonly ok: true; readonly state: MembershipState }
@@ -23,13 +23,14 @@ export type ValidateLogResult =
  * if (result.ok) console.log(result.state.head?.seq, result.state.epoch);
  */
 export function validateLog(state: MembershipState, entries: Iterable<Uint8Array>): ValidateLogResult {
-  let current = state;
+  // One batch for the whole log: linear in its length (issue 12), where a fold of validateEntry copied the
+  // principal list once per entry.
+  const batch = new MembershipBatch(state);
   let at = 0;
   for (const bytes of entries) {
-    const result = validateEntry(current, bytes);
-    if (!result.ok) return { ok: false, code: result.code, at, state: current };
-    current = result.state;
+    const result = batch.add(bytes);
+    if (!result.ok) return { ok: false, code: result.code, at, state: batch.finish() };
     at += 1;
   }
-  return { ok: true, state: current };
+  return { ok: true, state: batch.finish() };
 }

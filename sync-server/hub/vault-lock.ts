@@ -4,15 +4,20 @@
  */
 export interface VaultLock {
   run<T>(task: () => Promise<T>): Promise<T>;
+  /** True when no task runs or waits (the hub may then drop the vault from its cache). */
+  idle(): boolean;
 }
 
 export function createVaultLock(): VaultLock {
   let tail: Promise<unknown> = Promise.resolve();
+  let pending = 0;
   return {
     run: <T>(task: () => Promise<T>): Promise<T> => {
+      pending += 1;
       const result = tail.then(task, task);
-      tail = result.catch(() => undefined);
+      tail = result.catch(() => undefined).finally(() => (pending -= 1));
       return result;
     },
+    idle: () => pending === 0,
   };
 }

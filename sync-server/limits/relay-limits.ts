@@ -13,6 +13,14 @@ export interface RelayLimits {
   vaultQuotaBytes: number;
   /** Time a new connection has to authenticate before it is closed (auth_timeout, 1008). */
   authTimeoutMs: number;
+  /** Membership entries in one MEMBER_APPEND (too_many_entries). */
+  maxMemberEntries: number;
+  /** Principals (devices, links, recovery, ever admitted) in one vault (too_many_principals). */
+  maxPrincipals: number;
+  /** Vaults kept in memory without a live session, least recently used dropped first. */
+  vaultCacheSize: number;
+  /** Record states (high-water marks, active snapshot) kept in memory per vault. */
+  recordCacheSize: number;
 }
 
 export const DEFAULT_LIMITS: RelayLimits = {
@@ -24,6 +32,13 @@ export const DEFAULT_LIMITS: RelayLimits = {
   maxBufferedBytes: 8 * 1024 * 1024,
   vaultQuotaBytes: 2 * 1024 * 1024 * 1024,
   authTimeoutMs: 10_000,
+  // An honest append carries one entry (a rotation, a device-add); a patient's whole life of devices and
+  // shares stays far below 5,000 principals. Both bound the work one append or one vault load can cost.
+  maxMemberEntries: 500,
+  maxPrincipals: 5000,
+  // A few thousand patients, a few hundred at once: idle vaults and cold records go back to the store.
+  vaultCacheSize: 500,
+  recordCacheSize: 256,
 };
 
 /** Environment variable of each limit. */
@@ -35,4 +50,8 @@ export const LIMIT_ENV: Record<keyof RelayLimits, string> = {
   maxBufferedBytes: 'MAX_BUFFERED_BYTES',
   vaultQuotaBytes: 'VAULT_QUOTA_BYTES',
   authTimeoutMs: 'AUTH_TIMEOUT_MS',
+  maxMemberEntries: 'MAX_MEMBER_ENTRIES',
+  maxPrincipals: 'MAX_PRINCIPALS',
+  vaultCacheSize: 'VAULT_CACHE_SIZE',
+  recordCacheSize: 'RECORD_CACHE_SIZE',
 };

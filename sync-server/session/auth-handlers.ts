@@ -5,15 +5,15 @@ import {
   isActive,
   principalAt,
   readEnvelopeHeader,
-  readWrapHeader,
   validateEntry,
   type ClientFrame,
   type HelloFrame,
   type WelcomeFrame,
   PROTOCOL_VERSION,
 } from '#protocol';
-import type { StoredWrap } from '../store/relay-store.ts';
+import { checkpointOf } from '../hub/membership-checkpoint.ts';
 import { refuse } from './wire-error.ts';
+import { checkWraps } from './wrap-policy.ts';
 import type { SessionContext } from './session-context.ts';
 
 /** Clock skew tolerated on an AUTH timestamp (§11.3). */
@@ -57,19 +57,47 @@ function spendChallenge(ctx: SessionContext, time: bigint): Uint8Array {
   return challenge;
 }
 
+/**
+ * AUTH (§11.3). The signature is checked first, against the principal's key as the store keeps it (issue 12):
+ * a stranger with an all-zero signature loads nothing, and learns nothing about who is active (an unknown
+ * index and a bad signature get the same answer; `revoked` only to the holder of the revoked key).
+ */
 export async function handleAuth(ctx: SessionContext, frame: Extract<ClientFrame, { type: 'AUTH' }>): Promise<void> {
   if (ctx.auth !== undefined) refuse('bad_frame', 'already authenticated');
   const challenge = spendChallenge(ctx, frame.time);
+  const message = authMessage(challenge, ctx.origin(), frame.time, frame.vaultId, frame.principal);
+  const key = await ctx.store.principalKey(frame.vaultId, frame.principal);
+  if (key === undefined) {
+    if ((await ctx.store.vault(frame.vaultId)) === undefined) refuse('unknown_vault', 'no such vault');
+    // Every vault with principal rows has one for its genesis device; one stored before the rows were kept has
+    // none yet: loading it once (a replay) writes them.
+    if ((await ctx.store.principalKey(frame.vaultId, GENESIS_DEVICE)) !== undefined)
+      refuse('auth_failed', 'bad signature');
+    await ctx.hub.open(frame.vaultId);
+    if ((await ctx.store.principalKey(frame.vaultId, frame.principal)) === undefined)
+      refuse('auth_failed', 'bad signature');
+    return handleAuthWithKey(ctx, frame, message);
+  }
+  if (key.role === 'relay' || !verify(key.sigPk, 'carnet/v1/auth', message, frame.sig))
+    refuse('auth_failed', 'bad signature');
+  return handleAuthWithKey(ctx, frame, message);
+}
+
+/** After the signature held against the stored key: the live state decides (it is the same, committed together). */
+async function handleAuthWithKey(
+  ctx: SessionContext,
+  frame: Extract<ClientFrame, { type: 'AUTH' }>,
+  message: Uint8Array,
+): Promise<void> {
   const vault = await ctx.hub.open(frame.vaultId);
   if (vault === undefined) refuse('unknown_vault', 'no such vault');
   const principal = principalAt(vault.membership, frame.principal);
-  if (principal === undefined || principal.role === 'relay') refuse('auth_failed', 'unknown principal');
+  if (principal === undefined || principal.role === 'relay') refuse('auth_failed', 'bad signature');
+  if (!verify(principal.sigPk, 'carnet/v1/auth', message, frame.sig)) refuse('auth_failed', 'bad signature');
   if (!isActive(vault.membership, frame.principal)) refuse('revoked', 'this key was removed from the vault');
   // Professionals (bound links) authenticate here too once the sharing issue serves them; until then, refuse.
   if (principal.role === 'link' || principal.role === 'professional')
     refuse('forbidden', 'professional sessions are not served yet');
-  const message = authMessage(challenge, ctx.origin(), frame.time, frame.vaultId, frame.principal);
-  if (!verify(principal.sigPk, 'carnet/v1/auth', message, frame.sig)) refuse('auth_failed', 'bad signature');
   ctx.onAuthenticated(vault, frame.principal);
 }
 
@@ -95,11 +123,11 @@ export async function handleVaultCreate(
   const message = authMessage(challenge, ctx.origin(), frame.time, vaultId, GENESIS_DEVICE);
   if (!verify(device.sigPk, 'carnet/v1/auth', message, frame.sig)) refuse('auth_failed', 'bad signature');
 
-  const wraps: StoredWrap[] = frame.wraps.map((bytes) => {
-    const header = readWrapHeader(bytes);
-    if (header?.epoch !== 0 || header.author !== GENESIS_DEVICE) refuse('bad_frame', 'wrap header does not parse');
-    return { recipient: header.recipient, epoch: 0, bytes };
-  });
+  // The same rules as MEMBER_APPEND's (§8.2): device 2 wraps for the genesis' keyring recipients, epoch 0.
+  const wraps = await checkWraps(
+    { store: ctx.store, vaultId, author: GENESIS_DEVICE, state: validated.state, onlyFor: undefined, newVault: true },
+    frame.wraps,
+  );
   const recipients = new Set(wraps.map((w) => w.recipient));
   if (!recipients.has(GENESIS_DEVICE) || !recipients.has(validated.state.recoveryIndex)) {
     refuse('missing_wraps', 'epoch 0 needs a wrap for the device and the recovery principal');
@@ -109,15 +137,21 @@ export async function handleVaultCreate(
     refuse('bad_envelope', 'the index snapshot header does not parse');
   }
   const indexId = Uint8Array.from(Buffer.from(validated.state.indexId, 'hex'));
-  const created = await ctx.store.createVault(vaultId, frame.genesis, wraps, {
-    recordId: indexId,
-    kind: 'snapshot',
-    author: GENESIS_DEVICE,
-    seq: 0,
-    bytes: frame.indexSnapshot,
-    hash: hash(frame.indexSnapshot),
-    coverage: index.coverage,
-  });
+  const created = await ctx.store.createVault(
+    vaultId,
+    frame.genesis,
+    wraps,
+    {
+      recordId: indexId,
+      kind: 'snapshot',
+      author: GENESIS_DEVICE,
+      seq: 0,
+      bytes: frame.indexSnapshot,
+      hash: hash(frame.indexSnapshot),
+      coverage: index.coverage,
+    },
+    checkpointOf(validated.state, undefined),
+  );
   if (!created) refuse('vault_exists', 'a vault with this id exists');
   const vault = ctx.hub.adopt(vaultId, validated.state, 1, frame.indexSnapshot.length);
   if (!equal(vault.vaultId, vaultId)) refuse('internal', 'vault id mismatch');

@@ -1,19 +1,15 @@
-import {
-  isActive,
-  keyringRecipients,
-  principalAt,
-  readWrapHeader,
-  validateEntry,
-  type ClientFrame,
-  type MembershipState,
-  NOTICE,
-} from '#protocol';
-import type { StoredWrap } from '../store/relay-store.ts';
+import { isActive, keyringRecipients, principalAt, MembershipBatch, type ClientFrame, NOTICE } from '#protocol';
+import { checkpointOf } from '../hub/membership-checkpoint.ts';
 import { encodeNotice, relayFrame } from './relay-frame.ts';
 import { refuse } from './wire-error.ts';
+import { checkWraps } from './wrap-policy.ts';
 import type { SessionContext } from './session-context.ts';
 
 const PAGE = 500;
+/** Entries validated between two yields to the event loop (about 10 ms of signature checks). */
+const YIELD_EVERY = 64;
+
+const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 function authenticated(ctx: SessionContext): NonNullable<SessionContext['auth']> {
   if (ctx.auth === undefined) refuse('not_authenticated', 'authenticate first');
@@ -67,33 +63,50 @@ export async function handleMemberAppend(
 ): Promise<void> {
   const auth = requireMember(ctx);
   const { vault } = auth;
+  if (frame.entries.length > ctx.limits.maxMemberEntries) {
+    refuse('too_many_entries', `at most ${ctx.limits.maxMemberEntries} entries per append`);
+  }
   await vault.lock.run(async () => {
     if (!isActive(vault.membership, auth.principal)) refuse('revoked', 'this key was removed from the vault');
-    let state: MembershipState = vault.membership;
-    const firstSeq = (state.head?.seq ?? -1) + 1;
-    for (const bytes of frame.entries) {
-      const result = validateEntry(state, bytes);
+    const before = vault.membership;
+    const firstSeq = (before.head?.seq ?? -1) + 1;
+    // One batch for the whole frame: linear in the state plus the entries (issue 12), with a yield to the
+    // event loop every few dozen signatures so one client's append never holds up every other socket.
+    const batch = new MembershipBatch(before);
+    for (const [i, bytes] of frame.entries.entries()) {
+      const result = batch.add(bytes);
       if (!result.ok) refuse(result.code, 'membership entry refused');
-      if (principalAt(state, auth.principal)?.role === 'recovery' && result.entry.signer !== auth.principal) {
+      if (principalAt(before, auth.principal)?.role === 'recovery' && result.entry.signer !== auth.principal) {
         refuse('forbidden', 'the recovery session may only append its own device-add');
       }
       if (result.entry.signer !== auth.principal && result.entry.body.kind !== 'link-claim') {
         refuse('forbidden', 'entries must be signed by the session principal');
       }
-      state = result.state;
+      if (batch.current.principals.length > ctx.limits.maxPrincipals) {
+        refuse('too_many_principals', `at most ${ctx.limits.maxPrincipals} principals per vault`);
+      }
+      if (i % YIELD_EVERY === YIELD_EVERY - 1) await yieldToLoop();
     }
-    const wraps: StoredWrap[] = frame.wraps.map((bytes) => {
-      const header = readWrapHeader(bytes);
-      if (header === undefined) refuse('bad_frame', 'wrap header does not parse');
-      if (header.epoch > state.epoch) refuse('bad_frame', 'wrap for a future epoch');
-      return { recipient: header.recipient, epoch: header.epoch, bytes };
-    });
-    if (state.epoch > vault.membership.epoch) {
+    const state = batch.finish();
+    const recovery = principalAt(before, auth.principal)?.role === 'recovery';
+    const admitted = new Set(state.principals.slice(before.principals.length).map((p) => p.index));
+    const wraps = await checkWraps(
+      {
+        store: ctx.store,
+        vaultId: vault.vaultId,
+        author: auth.principal,
+        state,
+        onlyFor: recovery ? admitted : undefined,
+      },
+      frame.wraps,
+    );
+    if (state.epoch > before.epoch) {
       const wrapped = new Set(wraps.filter((w) => w.epoch === state.epoch).map((w) => w.recipient));
       const missing = keyringRecipients(state).filter((index) => !wrapped.has(index));
       if (missing.length > 0) refuse('missing_wraps', `no keyring wrap for ${missing.length} member(s)`);
     }
-    if (!(await ctx.store.appendMembership(vault.vaultId, firstSeq, frame.entries, wraps))) {
+    const checkpoint = frame.entries.length > 0 ? checkpointOf(state, before) : undefined;
+    if (!(await ctx.store.appendMembership(vault.vaultId, firstSeq, frame.entries, wraps, checkpoint))) {
       refuse('member_broken_chain', 'the log moved on meanwhile');
     }
     vault.membership = state;

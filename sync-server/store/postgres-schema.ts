@@ -1,5 +1,6 @@
 /**
- * The relay's PostgreSQL schema, the same tables as sqlite-schema.ts (version 2). Ids and ciphertext are bytea,
+ * The relay's PostgreSQL schema at version 2 (the baseline; later changes are in migrations.ts), the same tables
+ * as sqlite-schema.ts. Ids and ciphertext are bytea,
  * counters bigint (read back as strings and checked to be safe integers). `schema` is validated by the caller.
  * The chunk column is `chunk_offset` because OFFSET is a reserved word in PostgreSQL.
  */

@@ -1,6 +1,14 @@
 import pg from 'pg';
 import { postgresSchema } from './postgres-schema.ts';
-import type { BlobInfo, NewEnvelope, RecordState, RelayStore, StoredWrap } from './relay-store.ts';
+import type {
+  BlobInfo,
+  MembershipCheckpoint,
+  NewEnvelope,
+  RecordState,
+  RelayStore,
+  StoredWrap,
+} from './relay-store.ts';
+import { BASELINE_VERSION, pendingMigrations } from './migrations.ts';
 import { SCHEMA_VERSION } from './schema-version.ts';
 import { b, int, Refusal, toRow, transactor, type Client, type EnvelopeDbRow, type Int } from './postgres-tx.ts';
 import { KIND_CODE } from './sqlite-schema.ts';
@@ -44,11 +52,16 @@ export async function openPostgresStore(
       await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`carnet-migrate:${s}`]);
       await c.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
       await c.query(postgresSchema(s));
-      await c.query(
-        `INSERT INTO ${s}.meta (key, value) VALUES ('schema_version', $1)
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
-        [String(SCHEMA_VERSION)],
-      );
+      const { rows } = await c.query<{ value: string }>(`SELECT value FROM ${s}.meta WHERE key = 'schema_version'`);
+      // All pending migrations in this one transaction (PostgreSQL runs DDL transactionally): all or none.
+      for (const m of pendingMigrations(Number(rows[0]?.value ?? BASELINE_VERSION), SCHEMA_VERSION)) {
+        await c.query(m.postgres(s));
+        await c.query(
+          `INSERT INTO ${s}.meta (key, value) VALUES ('schema_version', $1)
+           ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+          [String(m.version)],
+        );
+      }
     });
   } catch (error) {
     await pool.end();
@@ -64,13 +77,32 @@ export async function openPostgresStore(
     if (row === undefined) throw new Error('unknown vault');
     return { rv: int(row.rv), usedBytes: int(row.used_bytes) };
   };
+  const saveCheckpoint = async (c: Client, vault: Buffer, cp: MembershipCheckpoint | undefined): Promise<void> => {
+    if (cp === undefined) return;
+    const saved = await c.query(
+      `INSERT INTO ${s}.member_state (vault_id, seq, state) VALUES ($1, $2, $3)
+       ON CONFLICT (vault_id) DO UPDATE SET seq = excluded.seq, state = excluded.state
+       WHERE excluded.seq >= ${s}.member_state.seq`,
+      [vault, cp.seq, b(cp.state)],
+    );
+    // An older state (a late backfill) changes nothing, its keys included.
+    if (saved.rowCount !== 1) return;
+    for (const k of cp.keys) {
+      await c.query(
+        `INSERT INTO ${s}.principal_keys (vault_id, idx, role, sig_pk, active) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (vault_id, idx) DO UPDATE SET role = excluded.role, sig_pk = excluded.sig_pk, active = excluded.active`,
+        [vault, k.index, k.role, b(k.sigPk), k.active],
+      );
+    }
+  };
   const insertWraps = async (c: Client, vault: Buffer, wraps: StoredWrap[]): Promise<void> => {
     for (const w of wraps) {
-      await c.query(
-        `INSERT INTO ${s}.wraps (vault_id, recipient, epoch, wrap) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (vault_id, recipient, epoch) DO UPDATE SET wrap = excluded.wrap`,
+      const inserted = await c.query(
+        `INSERT INTO ${s}.wraps (vault_id, recipient, epoch, wrap) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
         [vault, w.recipient, w.epoch, b(w.bytes)],
       );
+      // A stored wrap is never replaced (PROTOCOL.md §8.2): the whole write is refused and rolled back.
+      if (inserted.rowCount !== 1) throw new Refusal(false);
     }
   };
   const raiseHighWater = (c: Client, vault: Buffer, record: Buffer, author: number, seq: number) =>
@@ -122,7 +154,7 @@ export async function openPostgresStore(
       closed = true;
       await pool.end();
     },
-    createVault: (vaultId, genesis, wraps, indexSnapshot) =>
+    createVault: (vaultId, genesis, wraps, indexSnapshot, checkpoint) =>
       tx('createVault', async (c) => {
         const vault = b(vaultId);
         // A concurrent create of the same id waits on this row and then inserts nothing: false.
@@ -130,6 +162,7 @@ export async function openPostgresStore(
         if (created.rowCount !== 1) return false;
         await c.query(`INSERT INTO ${s}.members (vault_id, seq, entry) VALUES ($1, 0, $2)`, [vault, b(genesis)]);
         await insertWraps(c, vault, wraps);
+        await saveCheckpoint(c, vault, checkpoint);
         if (indexSnapshot !== undefined) {
           await insertEnvelopes(c, vault, 1, [indexSnapshot]);
           await c.query(`UPDATE ${s}.vaults SET rv = 1, used_bytes = used_bytes + $1 WHERE vault_id = $2`, [
@@ -154,7 +187,7 @@ export async function openPostgresStore(
       );
       return rows.map((r) => new Uint8Array(r.entry));
     },
-    appendMembership: (vaultId, firstSeq, entries, wraps) =>
+    appendMembership: (vaultId, firstSeq, entries, wraps, checkpoint) =>
       tx('appendMembership', async (c) => {
         const vault = b(vaultId);
         await lockVault(c, vault);
@@ -167,8 +200,31 @@ export async function openPostgresStore(
           if (inserted.rowCount !== 1) throw new Refusal(false);
         }
         await insertWraps(c, vault, wraps);
+        await saveCheckpoint(c, vault, checkpoint);
         return true;
       }),
+    saveMembershipState: (vaultId, checkpoint) =>
+      tx(undefined, async (c) => {
+        const vault = b(vaultId);
+        await lockVault(c, vault);
+        await saveCheckpoint(c, vault, checkpoint);
+      }),
+    membershipState: async (vaultId) => {
+      const { rows } = await pool.query<{ seq: Int; state: Buffer }>(
+        `SELECT seq, state FROM ${s}.member_state WHERE vault_id = $1`,
+        [b(vaultId)],
+      );
+      const row = rows[0];
+      return row && { seq: int(row.seq), state: new Uint8Array(row.state) };
+    },
+    principalKey: async (vaultId, index) => {
+      const { rows } = await pool.query<{ role: string; sig_pk: Buffer; active: boolean }>(
+        `SELECT role, sig_pk, active FROM ${s}.principal_keys WHERE vault_id = $1 AND idx = $2`,
+        [b(vaultId), index],
+      );
+      const row = rows[0];
+      return row && { index, role: row.role, sigPk: new Uint8Array(row.sig_pk), active: row.active };
+    },
     wraps: async (vaultId, recipient, fromEpoch) => {
       const { rows } = await pool.query<{ wrap: Buffer }>(
         `SELECT wrap FROM ${s}.wraps WHERE vault_id = $1 AND recipient = $2 AND epoch >= $3 ORDER BY epoch`,

@@ -59,12 +59,31 @@ export interface RelayStore {
     genesis: Uint8Array,
     wraps: StoredWrap[],
     indexSnapshot: NewEnvelope | undefined,
+    checkpoint?: MembershipCheckpoint,
   ): Promise<boolean>;
   vault(vaultId: Uint8Array): Promise<VaultSummary | undefined>;
   /** Membership entries with seq >= since, in order, at most `limit`. */
   membership(vaultId: Uint8Array, since: number, limit: number): Promise<Uint8Array[]>;
-  /** Appends entries from `firstSeq` on, and wraps, in one transaction; false when a seq is already taken. */
-  appendMembership(vaultId: Uint8Array, firstSeq: number, entries: Uint8Array[], wraps: StoredWrap[]): Promise<boolean>;
+  /**
+   * Appends entries from `firstSeq` on, and wraps, in one transaction; false (nothing written) when a seq is
+   * already taken or a wrap is already stored for its (recipient, epoch): a stored wrap is never replaced.
+   */
+  appendMembership(
+    vaultId: Uint8Array,
+    firstSeq: number,
+    entries: Uint8Array[],
+    wraps: StoredWrap[],
+    checkpoint?: MembershipCheckpoint,
+  ): Promise<boolean>;
+  /**
+   * The validated membership state at `seq` (issue 12): loading a vault reads it instead of replaying the log.
+   * Written with the entries it covers (createVault, appendMembership) or alone for a vault stored before it
+   * existed; never moves back to a lower seq.
+   */
+  saveMembershipState(vaultId: Uint8Array, checkpoint: MembershipCheckpoint): Promise<void>;
+  membershipState(vaultId: Uint8Array): Promise<{ seq: number; state: Uint8Array } | undefined>;
+  /** One principal's signing key and status, so AUTH checks a signature before loading anything. */
+  principalKey(vaultId: Uint8Array, index: number): Promise<PrincipalKey | undefined>;
   wraps(vaultId: Uint8Array, recipient: number, fromEpoch: number): Promise<Uint8Array[]>;
 
   recordState(vaultId: Uint8Array, recordId: Uint8Array): Promise<RecordState>;
@@ -115,4 +134,19 @@ export interface StoredWrap {
   recipient: number;
   epoch: number;
   bytes: Uint8Array;
+}
+
+/** A principal as AUTH needs it, kept in step with the membership state (one row per index). */
+export interface PrincipalKey {
+  index: number;
+  role: string;
+  sigPk: Uint8Array;
+  active: boolean;
+}
+
+/** The membership state after entry `seq`, serialised by the relay, and the principal rows it changed. */
+export interface MembershipCheckpoint {
+  seq: number;
+  state: Uint8Array;
+  keys: PrincipalKey[];
 }

@@ -1,2 +1,2 @@
-/** Bumped with every migration; both stores record it in their `meta` table. */
-export const SCHEMA_VERSION = 2;
+/** The version of the last migration (migrations.ts); both stores record theirs in their `meta` table. */
+export const SCHEMA_VERSION = 3;

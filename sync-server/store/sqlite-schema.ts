@@ -1,4 +1,7 @@
-/** The relay's SQLite schema (version 2). Ids are raw bytes; nothing here is readable health data. */
+/**
+ * The relay's SQLite schema at version 2 (the baseline, as of commit a16b06f); later changes are in
+ * migrations.ts. Ids are raw bytes; nothing here is readable health data.
+ */
 export const SQLITE_SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
 CREATE TABLE IF NOT EXISTS vaults (

@@ -1,7 +1,16 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { BlobInfo, EnvelopeRow, NewEnvelope, RecordState, RelayStore, StoredWrap } from './relay-store.ts';
+import type {
+  BlobInfo,
+  EnvelopeRow,
+  MembershipCheckpoint,
+  NewEnvelope,
+  RecordState,
+  RelayStore,
+  StoredWrap,
+} from './relay-store.ts';
+import { BASELINE_VERSION, pendingMigrations } from './migrations.ts';
 import { SCHEMA_VERSION } from './schema-version.ts';
 import { KIND_CODE, KIND_NAME, SQLITE_SCHEMA } from './sqlite-schema.ts';
 
@@ -36,22 +45,45 @@ const toRow = (r: EnvelopeDbRow): EnvelopeRow => ({
   bytes: new Uint8Array(r.bytes ?? new Uint8Array(0)),
 });
 
+/** Creates the baseline when absent, then applies each pending migration in its own transaction (migrations.ts). */
+function migrate(db: Database.Database): void {
+  db.exec(SQLITE_SCHEMA);
+  const row = db.prepare<[], { value: string }>(`SELECT value FROM meta WHERE key = 'schema_version'`).get();
+  const setVersion = db.prepare(
+    `INSERT INTO meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+  );
+  // A new file was just created at the baseline.
+  if (row === undefined) setVersion.run(String(BASELINE_VERSION));
+  for (const m of pendingMigrations(Number(row?.value ?? BASELINE_VERSION), SCHEMA_VERSION)) {
+    db.transaction(() => {
+      db.exec(m.sqlite);
+      setVersion.run(String(m.version));
+    })();
+  }
+}
+
 /**
  * Opens (creating when absent) the relay's SQLite database.
  * WAL for concurrent readers, synchronous=FULL so a commit is on disk before we acknowledge it.
  * better-sqlite3 is synchronous: every method's transaction has committed when its promise resolves.
  */
 export function openSqliteStore(file: string, probe: StoreProbe = {}): SqliteStore {
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+  if (file !== ':memory:') {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    // Owner-only like the signing key (issue 12): SQLite gives its -wal and -shm files the database file's
+    // mode, so creating the file 0600 first covers all three; an older world-readable store is tightened.
+    fs.closeSync(fs.openSync(file, 'a', 0o600));
+    fs.chmodSync(file, 0o600);
+  }
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
+  if (file !== ':memory:') {
+    for (const side of [`${file}-wal`, `${file}-shm`]) if (fs.existsSync(side)) fs.chmodSync(side, 0o600);
+  }
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
-  db.exec(SQLITE_SCHEMA);
-  db.prepare(
-    `INSERT INTO meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
-  ).run(String(SCHEMA_VERSION));
+  migrate(db);
   const committed = (what: string): void => probe.afterCommit?.(what);
 
   const q = {
@@ -64,9 +96,23 @@ export function openSqliteStore(file: string, probe: StoreProbe = {}): SqliteSto
     members: db.prepare<[Buffer, number, number], { entry: Buffer }>(
       `SELECT entry FROM members WHERE vault_id = ? AND seq >= ? ORDER BY seq LIMIT ?`,
     ),
-    insertWrap: db.prepare(`INSERT OR REPLACE INTO wraps (vault_id, recipient, epoch, wrap) VALUES (?, ?, ?, ?)`),
+    insertWrap: db.prepare(`INSERT INTO wraps (vault_id, recipient, epoch, wrap) VALUES (?, ?, ?, ?)`),
     wraps: db.prepare<[Buffer, number, number], { wrap: Buffer }>(
       `SELECT wrap FROM wraps WHERE vault_id = ? AND recipient = ? AND epoch >= ? ORDER BY epoch`,
+    ),
+    saveState: db.prepare(
+      `INSERT INTO member_state (vault_id, seq, state) VALUES (?, ?, ?)
+       ON CONFLICT (vault_id) DO UPDATE SET seq = excluded.seq, state = excluded.state WHERE excluded.seq >= seq`,
+    ),
+    state: db.prepare<[Buffer], { seq: number; state: Buffer }>(
+      `SELECT seq, state FROM member_state WHERE vault_id = ?`,
+    ),
+    saveKey: db.prepare(
+      `INSERT INTO principal_keys (vault_id, idx, role, sig_pk, active) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (vault_id, idx) DO UPDATE SET role = excluded.role, sig_pk = excluded.sig_pk, active = excluded.active`,
+    ),
+    key: db.prepare<[Buffer, number], { role: string; sig_pk: Buffer; active: number }>(
+      `SELECT role, sig_pk, active FROM principal_keys WHERE vault_id = ? AND idx = ?`,
     ),
     record: db.prepare<[Buffer, Buffer], { snapshot_rv: number; deleted: number }>(
       `SELECT snapshot_rv, deleted FROM records WHERE vault_id = ? AND record_id = ?`,
@@ -129,6 +175,12 @@ export function openSqliteStore(file: string, probe: StoreProbe = {}): SqliteSto
   const insertWraps = (vault: Buffer, wraps: StoredWrap[]): void => {
     for (const w of wraps) q.insertWrap.run(vault, w.recipient, w.epoch, b(w.bytes));
   };
+  const saveCheckpoint = (vault: Buffer, cp: MembershipCheckpoint | undefined): void => {
+    if (cp === undefined) return;
+    // An older state (a late backfill) changes nothing, its keys included.
+    if (q.saveState.run(vault, cp.seq, b(cp.state)).changes === 0) return;
+    for (const k of cp.keys) q.saveKey.run(vault, k.index, k.role, b(k.sigPk), k.active ? 1 : 0);
+  };
   const insertEnvelopes = (vault: Buffer, firstRv: number, envelopes: NewEnvelope[]): void => {
     envelopes.forEach((e, i) => {
       const rv = firstRv + i;
@@ -148,11 +200,13 @@ export function openSqliteStore(file: string, probe: StoreProbe = {}): SqliteSto
       genesis: Uint8Array,
       wraps: StoredWrap[],
       indexSnapshot: NewEnvelope | undefined,
+      checkpoint: MembershipCheckpoint | undefined,
     ): boolean => {
       const vault = b(vaultId);
       if (q.insertVault.run(vault).changes === 0) return false;
       q.insertMember.run(vault, 0, b(genesis));
       insertWraps(vault, wraps);
+      saveCheckpoint(vault, checkpoint);
       if (indexSnapshot !== undefined) {
         insertEnvelopes(vault, 1, [indexSnapshot]);
         q.bumpVault.run(1, indexSnapshot.bytes.length, vault);
@@ -161,9 +215,16 @@ export function openSqliteStore(file: string, probe: StoreProbe = {}): SqliteSto
     },
   );
   const appendMembership = db.transaction(
-    (vaultId: Uint8Array, firstSeq: number, entries: Uint8Array[], wraps: StoredWrap[]): void => {
+    (
+      vaultId: Uint8Array,
+      firstSeq: number,
+      entries: Uint8Array[],
+      wraps: StoredWrap[],
+      checkpoint: MembershipCheckpoint | undefined,
+    ): void => {
       const vault = b(vaultId);
-      // A taken seq throws out of the transaction, which rolls back every entry of the batch (all or nothing).
+      saveCheckpoint(vault, checkpoint);
+      // A taken seq or an already stored wrap throws out of the transaction, which rolls back the whole batch.
       entries.forEach((entry, i) => q.insertMember.run(vault, firstSeq + i, b(entry)));
       insertWraps(vault, wraps);
     },
@@ -218,9 +279,9 @@ export function openSqliteStore(file: string, probe: StoreProbe = {}): SqliteSto
       if (db.open) db.close();
       return Promise.resolve();
     },
-    createVault: (vaultId, genesis, wraps, indexSnapshot) =>
+    createVault: (vaultId, genesis, wraps, indexSnapshot, checkpoint) =>
       settle(() => {
-        const created = createVault(vaultId, genesis, wraps, indexSnapshot);
+        const created = createVault(vaultId, genesis, wraps, indexSnapshot, checkpoint);
         committed('createVault');
         return created;
       }),
@@ -230,10 +291,10 @@ export function openSqliteStore(file: string, probe: StoreProbe = {}): SqliteSto
     },
     membership: (vaultId, since, limit) =>
       Promise.resolve(q.members.all(b(vaultId), since, limit).map((r) => new Uint8Array(r.entry))),
-    appendMembership: (vaultId, firstSeq, entries, wraps) =>
+    appendMembership: (vaultId, firstSeq, entries, wraps, checkpoint) =>
       settle(() => {
         try {
-          appendMembership(vaultId, firstSeq, entries, wraps);
+          appendMembership(vaultId, firstSeq, entries, wraps, checkpoint);
         } catch (error) {
           if (error instanceof Error && /UNIQUE|PRIMARY KEY/.test(error.message)) return false;
           throw error;
@@ -241,6 +302,20 @@ export function openSqliteStore(file: string, probe: StoreProbe = {}): SqliteSto
         committed('appendMembership');
         return true;
       }),
+    saveMembershipState: (vaultId, checkpoint) =>
+      settle(() => {
+        db.transaction(() => saveCheckpoint(b(vaultId), checkpoint))();
+      }),
+    membershipState: (vaultId) => {
+      const row = q.state.get(b(vaultId));
+      return Promise.resolve(row && { seq: row.seq, state: new Uint8Array(row.state) });
+    },
+    principalKey: (vaultId, index) => {
+      const row = q.key.get(b(vaultId), index);
+      return Promise.resolve(
+        row && { index, role: row.role, sigPk: new Uint8Array(row.sig_pk), active: row.active === 1 },
+      );
+    },
     wraps: (vaultId, recipient, fromEpoch) =>
       Promise.resolve(q.wraps.all(b(vaultId), recipient, fromEpoch).map((r) => new Uint8Array(r.wrap))),
     recordState: (vaultId, recordId): Promise<RecordState> => {

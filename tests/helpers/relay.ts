@@ -32,6 +32,7 @@ export async function startTestRelay(
     probe?: StoreProbe;
     dataDir?: string;
     identity?: RelayIdentity;
+    trustedProxies?: string[];
   } = {},
 ): Promise<TestRelay> {
   await ready();
@@ -43,7 +44,12 @@ export async function startTestRelay(
     identity,
     ...(options.faults === undefined ? {} : { faults: options.faults }),
     clock: options.clock ?? { now: () => Date.now() },
-    config: { appDir: options.appDir, publicOrigin: undefined, limits: { ...DEFAULT_LIMITS, ...options.limits } },
+    config: {
+      appDir: options.appDir,
+      publicOrigin: undefined,
+      limits: { ...DEFAULT_LIMITS, ...options.limits },
+      trustedProxies: options.trustedProxies ?? [],
+    },
     logger,
   });
   const { port } = await relay.listen(0, '127.0.0.1');

@@ -15,6 +15,7 @@ describe('parseConfig', () => {
         databaseUrl: undefined,
         appDir: path.resolve('/srv/carnet/build'),
         publicOrigin: undefined,
+        trustedProxies: [],
         logLevel: 'info',
         limits: DEFAULT_LIMITS,
       },

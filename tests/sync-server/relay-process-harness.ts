@@ -2,6 +2,7 @@
 // too slow for dozens of restarts, so main.ts is bundled once with esbuild (tsx's own compiler; node_modules stay
 // external) into node_modules/.cache and started with plain node: the same code, started in ~100 ms.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -12,21 +13,31 @@ export interface RelayProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-const BUNDLE = path.resolve('node_modules/.cache/carnet-relay-process/relay.mjs');
+// node_modules is shared between git worktrees (a symlink), so one fixed bundle path let one worktree's tests
+// start another worktree's relay: the path names the worktree. It stays under node_modules so the bundle's
+// external imports resolve.
+const BUNDLE = path.resolve(
+  'node_modules/.cache/carnet-relay-process',
+  `relay-${createHash('sha256').update(process.cwd()).digest('hex').slice(0, 12)}.mjs`,
+);
 
 /** Bundles sync-server/main.ts (once per test file); returns the bundle's path. */
 export async function bundleRelay(): Promise<string> {
   const { build } = await import('esbuild');
   fs.mkdirSync(path.dirname(BUNDLE), { recursive: true });
-  await build({
+  const result = await build({
     entryPoints: ['sync-server/main.ts'],
     bundle: true,
     platform: 'node',
     format: 'esm',
     packages: 'external',
-    outfile: BUNDLE,
+    write: false,
     logLevel: 'warning',
   });
+  // Written aside, then renamed: test files bundling at once never start a half-written relay.
+  const temp = `${BUNDLE}.${process.pid}.tmp`;
+  fs.writeFileSync(temp, result.outputFiles[0]?.contents ?? new Uint8Array());
+  fs.renameSync(temp, BUNDLE);
   return BUNDLE;
 }
 

@@ -112,17 +112,42 @@ export function describeStoreContract(
       await expect(attempt(() => ctx.store().appendMembership(id(), 1, [bytes('e')], []))).rejects.toThrow();
     });
 
-    test('answers wraps by recipient from an epoch, a re-wrap replacing the old one', async () => {
+    test('answers wraps by recipient from an epoch and never replaces a stored wrap (issue 12)', async () => {
       const store = ctx.store();
       const vaultId = id();
       const w = (recipient: number, epoch: number, b: string) => ({ recipient, epoch, bytes: bytes(b) });
       await store.createVault(vaultId, bytes('g'), [w(2, 0, 'd2e0'), w(3, 0, 'd3e0')], undefined);
       await store.appendMembership(vaultId, 1, [bytes('rotate')], [w(2, 1, 'd2e1'), w(2, 2, 'd2e2'), w(3, 1, 'd3e1')]);
-      await store.appendMembership(vaultId, 2, [], [w(2, 1, 'd2e1bis')]);
-      expect((await store.wraps(vaultId, 2, 0)).map(text)).toEqual(['d2e0', 'd2e1bis', 'd2e2']);
+      // A second wrap for (2, 1) refuses the whole append: the entry and the other wrap are not stored either.
+      expect(await store.appendMembership(vaultId, 2, [bytes('x')], [w(4, 1, 'd4e1'), w(2, 1, 'd2e1bis')])).toBe(false);
+      expect(await store.appendMembership(vaultId, 2, [], [w(2, 0, 'evil')])).toBe(false);
+      expect((await store.wraps(vaultId, 2, 0)).map(text)).toEqual(['d2e0', 'd2e1', 'd2e2']);
       expect((await store.wraps(vaultId, 2, 2)).map(text)).toEqual(['d2e2']);
       expect((await store.wraps(vaultId, 3, 1)).map(text)).toEqual(['d3e1']);
       expect(await store.wraps(vaultId, 4, 0)).toEqual([]);
+      expect((await store.membership(vaultId, 0, 10)).map(text)).toEqual(['g', 'rotate']);
+    });
+
+    test('keeps the membership state and principal keys with the entries, never moving back (issue 12)', async () => {
+      const store = ctx.store();
+      const vaultId = id();
+      const key = (index: number, active: boolean) => ({ index, role: 'device', sigPk: bytes(`k${index}`), active });
+      const cp = (seq: number, keys = [key(2, true)]) => ({ seq, state: bytes(`state${seq}`), keys });
+      expect(await store.membershipState(vaultId)).toBeUndefined();
+      await store.createVault(vaultId, bytes('g'), [], undefined, cp(0));
+      expect(await store.membershipState(vaultId)).toEqual({ seq: 0, state: bytes('state0') });
+      expect(await store.principalKey(vaultId, 2)).toEqual(key(2, true));
+      expect(await store.principalKey(vaultId, 3)).toBeUndefined();
+      expect(await store.appendMembership(vaultId, 1, [bytes('e1')], [], cp(1, [key(2, false), key(3, true)]))).toBe(
+        true,
+      );
+      expect(await store.principalKey(vaultId, 2)).toEqual(key(2, false));
+      // A refused append (seq taken) writes neither the state nor the keys.
+      expect(await store.appendMembership(vaultId, 1, [bytes('e1bis')], [], cp(1, [key(4, true)]))).toBe(false);
+      expect(await store.principalKey(vaultId, 4)).toBeUndefined();
+      await store.saveMembershipState(vaultId, cp(0));
+      expect(await store.membershipState(vaultId)).toEqual({ seq: 1, state: bytes('state1') });
+      expect(await store.principalKey(vaultId, 2)).toEqual(key(2, false));
     });
 
     test('calls afterCommit before each write resolves, and another handle then sees the write', async () => {

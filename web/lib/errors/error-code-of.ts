@@ -74,6 +74,7 @@ const WIRE_TO_APP: Record<WireErrorCode, AppErrorCode> = {
   unknown_record: 'not-found',
   record_deleted: 'not-found',
   unknown_blob: 'not-found',
+  wrap_exists: 'relay-failed',
   bad_envelope: 'relay-failed',
   wrong_author: 'relay-failed',
   stale_epoch: 'sync-conflict',
@@ -90,6 +91,8 @@ const WIRE_TO_APP: Record<WireErrorCode, AppErrorCode> = {
   quota_exceeded: 'relay-full',
   slow_consumer: 'relay-busy',
   too_many_subscriptions: 'relay-busy',
+  too_many_entries: 'too-large',
+  too_many_principals: 'limit-exceeded',
   internal: 'relay-failed',
   shutting_down: 'relay-unreachable',
 };
