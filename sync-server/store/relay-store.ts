@@ -40,6 +40,12 @@ export interface VaultSummary {
   usedBytes: number;
 }
 
+/** At most `rows` rows, and no row after the one that brings the total envelope bytes to `bytes` or more. */
+export interface PageLimit {
+  rows: number;
+  bytes: number;
+}
+
 export interface BlobInfo {
   recordId: Uint8Array;
   size: number;
@@ -80,15 +86,24 @@ export interface RelayStore {
    * and, for a snapshot, makes it the active one: one transaction. Resolves once committed.
    */
   commitEnvelopes(vaultId: Uint8Array, firstRv: number, envelopes: NewEnvelope[], addedBytes: number): Promise<void>;
-  /** Envelopes for a SYNC from `sinceRv` (PROTOCOL.md §13.4), in rv order, optionally limited to some records. */
-  envelopesSince(vaultId: Uint8Array, sinceRv: number, recordIds: Uint8Array[] | undefined): Promise<EnvelopeRow[]>;
-  /** Updates of one author with from <= seq <= to. */
+  /**
+   * Envelopes for a SYNC from `sinceRv` (PROTOCOL.md §13.4), in rv order, optionally limited to some records;
+   * with `limit`, one page of them (the caller continues after the last rv it got, until a page comes back empty).
+   */
+  envelopesSince(
+    vaultId: Uint8Array,
+    sinceRv: number,
+    recordIds: Uint8Array[] | undefined,
+    limit?: PageLimit,
+  ): Promise<EnvelopeRow[]>;
+  /** Updates of one author with from <= seq <= to, in seq order; with `limit`, the first page of them. */
   updatesRange(
     vaultId: Uint8Array,
     recordId: Uint8Array,
     author: number,
     from: number,
     to: number,
+    limit?: PageLimit,
   ): Promise<EnvelopeRow[]>;
 
   blob(vaultId: Uint8Array, blobId: Uint8Array): Promise<BlobInfo | undefined>;

@@ -139,6 +139,37 @@ export function logContract(ctx: ContractContext): void {
     expect(await store.envelopesSince(id(), 0, undefined)).toEqual([]);
   });
 
+  test('serves pages by rv and by seq within a row and a byte limit, resuming exactly after the last one', async () => {
+    const store = ctx.store();
+    const [vaultId, a, b] = [await newVault(store), id(), id()];
+    for (let seq = 1; seq <= 5; seq++) await commit(store, vaultId, [update(a, 2, seq), update(b, 3, seq)]);
+    const all = bodies(await store.envelopesSince(vaultId, 0, undefined));
+    const paged: string[] = [];
+    for (let cursor = 0; ; ) {
+      const page = await store.envelopesSince(vaultId, cursor, undefined, { rows: 3, bytes: 1 << 20 });
+      if (page.length === 0) break;
+      expect(page.length).toBeLessThanOrEqual(3);
+      paged.push(...bodies(page));
+      cursor = page.at(-1)?.rv ?? cursor;
+    }
+    expect(paged).toEqual(all);
+    // The byte limit stops after the row that reaches it, and always gives at least one row.
+    expect(bodies(await store.envelopesSince(vaultId, 0, undefined, { rows: 100, bytes: 1 }))).toEqual(['u2.1']);
+    expect(bodies(await store.envelopesSince(vaultId, 0, undefined, { rows: 100, bytes: 5 }))).toEqual([
+      'u2.1',
+      'u3.1',
+    ]);
+    expect(bodies(await store.envelopesSince(vaultId, 2, [b], { rows: 2, bytes: 1 << 20 }))).toEqual([
+      'u3.2',
+      'u3.3',
+    ]);
+    expect(bodies(await store.updatesRange(vaultId, a, 2, 2, 9, { rows: 2, bytes: 1 << 20 }))).toEqual([
+      'u2.2',
+      'u2.3',
+    ]);
+    expect(bodies(await store.updatesRange(vaultId, a, 2, 4, 9, { rows: 9, bytes: 1 }))).toEqual(['u2.4']);
+  });
+
   test('finds an accepted update by (record, author, seq); a resend commits nothing new', async () => {
     const store = ctx.store();
     const [vaultId, r] = [await newVault(store), id()];
