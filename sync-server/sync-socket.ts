@@ -106,8 +106,9 @@ export function syncSocketEvents(deps: SocketDeps): WSEvents {
     const closeCode = WIRE_ERRORS[code].close;
     if (closeCode !== undefined) close(closeCode, code);
   };
-  const drained = async (): Promise<void> => {
+  const drained = async (): Promise<boolean> => {
     while (!closed && buffered() > 1024 * 1024) await new Promise((r) => setTimeout(r, 5));
+    return !closed;
   };
 
   const self: HubSession = {
@@ -131,6 +132,7 @@ export function syncSocketEvents(deps: SocketDeps): WSEvents {
     logger: deps.logger,
     faults: deps.faults,
     sendFrame: (frame) => sendRaw(frame),
+    drained,
     auth: undefined,
     challenge: undefined,
     onAuthenticated: (vault, principal) => {
@@ -266,7 +268,7 @@ export function syncSocketEvents(deps: SocketDeps): WSEvents {
           return;
         }
         case 'BLOB_GET': {
-          await handleBlobGet(ctx, drained, rid, frame);
+          await handleBlobGet(ctx, rid, frame);
           return;
         }
       }

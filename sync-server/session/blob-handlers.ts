@@ -73,7 +73,6 @@ export async function handleBlobChunk(
 /** BLOB_GET: streams BLOB_DATA frames, waiting for the socket to drain between chunks (no unbounded queue). */
 export async function handleBlobGet(
   ctx: SessionContext,
-  drained: () => Promise<void>,
   rid: number,
   frame: Extract<ClientFrame, { type: 'BLOB_GET' }>,
 ): Promise<void> {
@@ -92,6 +91,6 @@ export async function handleBlobGet(
         bytes: chunk.bytes,
       }),
     );
-    await drained();
+    if (!(await ctx.drained())) return;
   }
 }

@@ -36,6 +36,8 @@ export async function handleMemberGet(
   const auth = requireMember(ctx);
   let since = frame.sinceSeq;
   for (;;) {
+    // One page at a time, at the reader's pace (§13.4): a long log never sits whole in the send queue.
+    if (!(await ctx.drained())) return;
     const entries = await ctx.store.membership(auth.vault.vaultId, since, PAGE + 1);
     const more = entries.length > PAGE;
     const page = more ? entries.slice(0, PAGE) : entries;

@@ -28,6 +28,11 @@ export interface SessionContext {
   readonly faults: RelayFaults;
   /** Sends a binary frame to this connection (bounded by the slow-consumer limit). */
   sendFrame(frame: Uint8Array): void;
+  /**
+   * Resolves once this connection's send queue is below 1 MiB: true, or false when the socket closed meanwhile
+   * (the stream then stops). Streaming answers await it before each frame, never under the vault lock.
+   */
+  drained(): Promise<boolean>;
   /** The session once authenticated. */
   auth: { vault: VaultHandle; principal: number; self: HubSession } | undefined;
   /** The challenge of this connection's welcome; single use. */
