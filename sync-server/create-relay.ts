@@ -9,6 +9,7 @@ import type { Clock } from './clock.ts';
 import type { RelayConfig } from './config.ts';
 import { sodium } from '#crypto';
 import { createAddressLimiter } from './limits/address-limiter.ts';
+import { createSocketGate } from './limits/socket-gate.ts';
 import type { RelayIdentity } from './relay-identity.ts';
 import type { RelayFaults } from './session/session-context.ts';
 import { createVaultHub } from './hub/vault-hub.ts';
@@ -16,6 +17,7 @@ import type { Logger } from './logger.ts';
 import { securityHeaders } from './security-headers.ts';
 import { createStaticApp } from './static-app.ts';
 import type { RelayStore } from './store/relay-store.ts';
+import type { SocketMonitor } from './limits/socket-monitor.ts';
 import { syncSocketEvents } from './sync-socket.ts';
 
 export interface RelayDeps {
@@ -58,7 +60,17 @@ export function createRelay(deps: RelayDeps): Relay {
   // ws closes a socket whose frame exceeds maxPayload with 1009 (message too big) before we ever see it.
   (wss.options as { maxPayload?: number }).maxPayload = config.limits.maxFrameBytes;
   const connections = createAddressLimiter({ perMinute: config.limits.connectionsPerMinute, clock });
-  const sockets = new Set<WSContext>();
+  const sockets = new Map<WSContext, SocketMonitor>();
+  const gate = createSocketGate({
+    perAddress: config.limits.maxSocketsPerAddress,
+    total: config.limits.maxSockets,
+  });
+  // One sweep for every socket (not a timer each): stalled queues and missed pings are cut here.
+  const sweep = setInterval(() => {
+    const now = clock.now();
+    for (const monitor of sockets.values()) monitor.tick(now);
+  }, 1000);
+  sweep.unref();
   const staticApp = config.appDir === undefined ? undefined : createStaticApp(config.appDir);
   if (config.appDir !== undefined && staticApp === undefined) {
     logger.warn('no built app found: serving the relay only', { appDir: config.appDir });
@@ -86,8 +98,9 @@ export function createRelay(deps: RelayDeps): Relay {
   app.get(
     '/sync',
     nodeWs.upgradeWebSocket(
-      (c) =>
-        syncSocketEvents({
+      (c) => {
+        const address = getConnInfo(c).remote.address ?? 'unknown';
+        return syncSocketEvents({
           sockets,
           logger,
           clock,
@@ -98,8 +111,11 @@ export function createRelay(deps: RelayDeps): Relay {
           origin: () => origin,
           random: (n) => sodium().randombytes_buf(n),
           faults: deps.faults ?? {},
-          admitted: connections.admit(getConnInfo(c).remote.address ?? 'unknown'),
-        }),
+          admitted: connections.admit(address),
+          address,
+          gate,
+        });
+      },
       // @hono/node-ws 1.3.1 builds an ErrorEvent, which Node 20 lacks: a socket error lands here instead of
       // onError. The socket still closes (and onClose cleans up); we only log it.
       {
@@ -145,7 +161,8 @@ export function createRelay(deps: RelayDeps): Relay {
       }),
     socketCount: () => sockets.size,
     close: async () => {
-      for (const ws of sockets) ws.close(1001, 'relay shutting down');
+      clearInterval(sweep);
+      for (const ws of sockets.keys()) ws.close(1001, 'relay shutting down');
       // Sockets that ignore the close handshake are cut after a grace period.
       const grace = setTimeout(() => {
         for (const client of wss.clients) client.terminate();

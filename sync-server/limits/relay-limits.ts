@@ -13,6 +13,13 @@ export interface RelayLimits {
   vaultQuotaBytes: number;
   /** Time a new connection has to authenticate before it is closed (auth_timeout, 1008). */
   authTimeoutMs: number;
+  /** A socket whose send queue makes no progress for this long is cut (slow_consumer): it pins memory. */
+  stallTimeoutMs: number;
+  /** Interval of WebSocket pings; a socket that has not answered the previous one by the next is cut. */
+  pingIntervalMs: number;
+  /** Open sockets at once from one client address, and in total (too_many_connections, 1008). */
+  maxSocketsPerAddress: number;
+  maxSockets: number;
 }
 
 export const DEFAULT_LIMITS: RelayLimits = {
@@ -24,6 +31,12 @@ export const DEFAULT_LIMITS: RelayLimits = {
   maxBufferedBytes: 8 * 1024 * 1024,
   vaultQuotaBytes: 2 * 1024 * 1024 * 1024,
   authTimeoutMs: 10_000,
+  stallTimeoutMs: 30_000,
+  pingIntervalMs: 30_000,
+  // A household or a practice behind one address has a few devices each; 64 leaves room for tabs and retries.
+  maxSocketsPerAddress: 64,
+  // A few thousand patients with two or three devices each, not all online at once; ~16-30 KiB per idle socket.
+  maxSockets: 10_000,
 };
 
 /** Environment variable of each limit. */
@@ -35,4 +48,8 @@ export const LIMIT_ENV: Record<keyof RelayLimits, string> = {
   maxBufferedBytes: 'MAX_BUFFERED_BYTES',
   vaultQuotaBytes: 'VAULT_QUOTA_BYTES',
   authTimeoutMs: 'AUTH_TIMEOUT_MS',
+  stallTimeoutMs: 'STALL_TIMEOUT_MS',
+  pingIntervalMs: 'PING_INTERVAL_MS',
+  maxSocketsPerAddress: 'MAX_SOCKETS_PER_ADDRESS',
+  maxSockets: 'MAX_SOCKETS',
 };

@@ -214,7 +214,7 @@ export async function handleSync(
       ctx.limits.maxFrameBytes,
     );
   let cursor = frame.sinceRv;
-  for (let finished = false; !finished; ) {
+  for (let finished = false; !finished;) {
     for (;;) {
       const rows = await ctx.store.envelopesSince(vault.vaultId, cursor, scope, PAGE);
       if (lastPage(rows)) break;
