@@ -1,6 +1,13 @@
 import pg from 'pg';
 import { postgresSchema } from './postgres-schema.ts';
-import type { BlobInfo, NewEnvelope, RecordState, RelayStore, StoredWrap } from './relay-store.ts';
+import {
+  membershipBytes,
+  type BlobInfo,
+  type NewEnvelope,
+  type RecordState,
+  type RelayStore,
+  type StoredWrap,
+} from './relay-store.ts';
 import { SCHEMA_VERSION } from './schema-version.ts';
 import { b, int, Refusal, toRow, transactor, type Client, type EnvelopeDbRow, type Int } from './postgres-tx.ts';
 import { KIND_CODE } from './sqlite-schema.ts';
@@ -140,6 +147,10 @@ export async function openPostgresStore(
         if (created.rowCount !== 1) return false;
         await c.query(`INSERT INTO ${s}.members (vault_id, seq, entry) VALUES ($1, 0, $2)`, [vault, b(genesis)]);
         await insertWraps(c, vault, wraps);
+        await c.query(`UPDATE ${s}.vaults SET used_bytes = used_bytes + $1 WHERE vault_id = $2`, [
+          membershipBytes([genesis], wraps),
+          vault,
+        ]);
         if (indexSnapshot !== undefined) {
           await insertEnvelopes(c, vault, 1, [indexSnapshot]);
           await c.query(`UPDATE ${s}.vaults SET rv = 1, used_bytes = used_bytes + $1 WHERE vault_id = $2`, [
@@ -177,6 +188,10 @@ export async function openPostgresStore(
           if (inserted.rowCount !== 1) throw new Refusal(false);
         }
         await insertWraps(c, vault, wraps);
+        await c.query(`UPDATE ${s}.vaults SET used_bytes = used_bytes + $1 WHERE vault_id = $2`, [
+          membershipBytes(entries, wraps),
+          vault,
+        ]);
         return true;
       }),
     wraps: async (vaultId, recipient, fromEpoch) => {

@@ -59,7 +59,10 @@ export interface RelayStore {
   schemaVersion(): Promise<number>;
   close(): Promise<void>;
 
-  /** Creates a vault with its genesis entry (seq 0), the epoch-0 wraps and the index snapshot; false if it exists. */
+  /**
+   * Creates a vault with its genesis entry (seq 0), the epoch-0 wraps and the index snapshot; false if it exists.
+   * All their bytes count in the vault's used bytes.
+   */
   createVault(
     vaultId: Uint8Array,
     genesis: Uint8Array,
@@ -69,7 +72,10 @@ export interface RelayStore {
   vault(vaultId: Uint8Array): Promise<VaultSummary | undefined>;
   /** Membership entries with seq >= since, in order, at most `limit`. */
   membership(vaultId: Uint8Array, since: number, limit: number): Promise<Uint8Array[]>;
-  /** Appends entries from `firstSeq` on, and wraps, in one transaction; false when a seq is already taken. */
+  /**
+   * Appends entries from `firstSeq` on, and wraps, in one transaction, adding their bytes to the vault's used
+   * bytes; false when a seq is already taken.
+   */
   appendMembership(vaultId: Uint8Array, firstSeq: number, entries: Uint8Array[], wraps: StoredWrap[]): Promise<boolean>;
   wraps(vaultId: Uint8Array, recipient: number, fromEpoch: number): Promise<Uint8Array[]>;
 
@@ -130,4 +136,9 @@ export interface StoredWrap {
   recipient: number;
   epoch: number;
   bytes: Uint8Array;
+}
+
+/** Bytes that membership entries and wraps add to a vault's quota (every stored byte counts, issue 12 item 3). */
+export function membershipBytes(entries: Uint8Array[], wraps: StoredWrap[]): number {
+  return entries.reduce((n, e) => n + e.length, 0) + wraps.reduce((n, w) => n + w.bytes.length, 0);
 }

@@ -10,6 +10,7 @@ import type {
   RelayStore,
   StoredWrap,
 } from './relay-store.ts';
+import { membershipBytes } from './relay-store.ts';
 import { SCHEMA_VERSION } from './schema-version.ts';
 import { KIND_CODE, KIND_NAME, SQLITE_SCHEMA } from './sqlite-schema.ts';
 
@@ -179,6 +180,7 @@ export function openSqliteStore(file: string, probe: StoreProbe = {}): SqliteSto
       if (q.insertVault.run(vault).changes === 0) return false;
       q.insertMember.run(vault, 0, b(genesis));
       insertWraps(vault, wraps);
+      q.addUsed.run(membershipBytes([genesis], wraps), vault);
       if (indexSnapshot !== undefined) {
         insertEnvelopes(vault, 1, [indexSnapshot]);
         q.bumpVault.run(1, indexSnapshot.bytes.length, vault);
@@ -192,6 +194,7 @@ export function openSqliteStore(file: string, probe: StoreProbe = {}): SqliteSto
       // A taken seq throws out of the transaction, which rolls back every entry of the batch (all or nothing).
       entries.forEach((entry, i) => q.insertMember.run(vault, firstSeq + i, b(entry)));
       insertWraps(vault, wraps);
+      q.addUsed.run(membershipBytes(entries, wraps), vault);
     },
   );
   const commitEnvelopes = db.transaction(
