@@ -18,6 +18,7 @@ export const WIRE_ERRORS = {
   vault_exists: { number: 203, close: undefined },
   revoked: { number: 204, close: 1008 },
   unknown_pairing: { number: 205, close: undefined },
+  vault_creation_refused: { number: 206, close: undefined },
   member_bad_encoding: { number: 300, close: undefined },
   member_replayed: { number: 301, close: undefined },
   member_broken_chain: { number: 302, close: undefined },
@@ -56,6 +57,7 @@ export const WIRE_ERRORS = {
   quota_exceeded: { number: 602, close: undefined },
   slow_consumer: { number: 603, close: 1013 },
   too_many_subscriptions: { number: 604, close: undefined },
+  disk_full: { number: 605, close: undefined },
   internal: { number: 900, close: undefined },
   shutting_down: { number: 901, close: 1001 },
 } as const satisfies Record<string, { number: number; close: number | undefined }>;

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { DEFAULT_LIMITS, LIMIT_ENV, type RelayLimits } from './limits/relay-limits.ts';
+import type { VaultCreationMode, VaultCreationPolicy } from './limits/vault-admission.ts';
 
 /** Everything the relay can be told at start, from the environment or from flags (flags win). */
 export interface RelayConfig {
@@ -15,6 +16,8 @@ export interface RelayConfig {
   publicOrigin: string | undefined;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   limits: RelayLimits;
+  /** Who may create vaults: VAULT_CREATION (open | invite | closed) and VAULT_INVITE_TOKEN. */
+  vaultCreation: VaultCreationPolicy;
 }
 
 export const HELP = `Carnet relay: serves the Carnet app and syncs end-to-end-encrypted records.
@@ -30,6 +33,10 @@ Options (each also read from the environment variable in brackets):
   --public-origin O   public https origin behind a TLS proxy    [PUBLIC_ORIGIN] default unset
   --log-level L       debug | info | warn | error               [LOG_LEVEL]     default info
   -h, --help          print this help and exit
+
+Vault creation (environment only):
+  VAULT_CREATION           open | invite | closed                    default open
+  VAULT_INVITE_TOKEN       token clients send in hello (invite mode; at least 16 characters)
 
 Limits (environment only; positive integers):
 ${(Object.keys(LIMIT_ENV) as (keyof RelayLimits)[]).map((k) => `  ${LIMIT_ENV[k].padEnd(24)}default ${DEFAULT_LIMITS[k]}`).join('\n')}
@@ -96,6 +103,13 @@ export function parseConfig(
     limits[key] = Number(text);
   }
 
+  const mode = env.VAULT_CREATION === undefined || env.VAULT_CREATION === '' ? 'open' : env.VAULT_CREATION;
+  if (!['open', 'invite', 'closed'].includes(mode))
+    return { kind: 'error', message: 'VAULT_CREATION must be open, invite or closed' };
+  const inviteToken = nonEmpty(env.VAULT_INVITE_TOKEN);
+  if (mode === 'invite' && (inviteToken === undefined || inviteToken.length < 16 || inviteToken.length > 256))
+    return { kind: 'error', message: 'VAULT_CREATION=invite needs VAULT_INVITE_TOKEN of 16 to 256 characters' };
+
   return {
     kind: 'config',
     config: {
@@ -107,6 +121,7 @@ export function parseConfig(
       publicOrigin,
       logLevel: logLevel as RelayConfig['logLevel'],
       limits,
+      vaultCreation: { mode: mode as VaultCreationMode, inviteToken },
     },
   };
 }

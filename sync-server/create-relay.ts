@@ -10,6 +10,8 @@ import type { RelayConfig } from './config.ts';
 import { sodium } from '#crypto';
 import { createAddressLimiter } from './limits/address-limiter.ts';
 import { createSocketGate } from './limits/socket-gate.ts';
+import { createDiskWatermark } from './limits/disk-watermark.ts';
+import { createVaultAdmission } from './limits/vault-admission.ts';
 import type { RelayIdentity } from './relay-identity.ts';
 import type { RelayFaults } from './session/session-context.ts';
 import { createVaultHub } from './hub/vault-hub.ts';
@@ -23,12 +25,14 @@ import { syncSocketEvents } from './sync-socket.ts';
 export interface RelayDeps {
   store: RelayStore;
   clock: Clock;
-  config: Pick<RelayConfig, 'appDir' | 'publicOrigin' | 'limits'>;
+  config: Pick<RelayConfig, 'appDir' | 'publicOrigin' | 'limits'> & Partial<Pick<RelayConfig, 'vaultCreation'>>;
   logger: Logger;
   /** The relay's signing key (PROTOCOL.md §11.1), pinned by vaults at creation. */
   identity: RelayIdentity;
   /** Test-only faults that the suite must catch; never from configuration. */
   faults?: RelayFaults;
+  /** Free bytes on the data folder's filesystem (main.ts: fs.statfs); without it no watermark is checked. */
+  freeDiskBytes?: () => Promise<number>;
 }
 
 export interface Relay {
@@ -64,6 +68,17 @@ export function createRelay(deps: RelayDeps): Relay {
   const gate = createSocketGate({
     perAddress: config.limits.maxSocketsPerAddress,
     total: config.limits.maxSockets,
+  });
+  const admission = createVaultAdmission({
+    policy: config.vaultCreation ?? { mode: 'open', inviteToken: undefined },
+    perAddressPerDay: config.limits.vaultsPerAddressPerDay,
+    perDay: config.limits.vaultsPerDay,
+    clock,
+  });
+  const disk = createDiskWatermark({
+    minFreeBytes: config.limits.minFreeDiskBytes,
+    freeBytes: deps.freeDiskBytes,
+    clock,
   });
   // One sweep for every socket (not a timer each): stalled queues and missed pings are cut here.
   const sweep = setInterval(() => {
@@ -114,6 +129,8 @@ export function createRelay(deps: RelayDeps): Relay {
           admitted: connections.admit(address),
           address,
           gate,
+          admission,
+          disk,
         });
       },
       // @hono/node-ws 1.3.1 builds an ErrorEvent, which Node 20 lacks: a socket error lands here instead of

@@ -15,6 +15,8 @@ import type { Clock } from './clock.ts';
 import { createTokenBucket } from './limits/token-bucket.ts';
 import type { RelayLimits } from './limits/relay-limits.ts';
 import type { SocketGate } from './limits/socket-gate.ts';
+import type { DiskWatermark } from './limits/disk-watermark.ts';
+import type { VaultAdmission } from './limits/vault-admission.ts';
 import { createSocketMonitor, type SocketMonitor } from './limits/socket-monitor.ts';
 import type { Logger } from './logger.ts';
 import type { RelayIdentity } from './relay-identity.ts';
@@ -61,6 +63,8 @@ export interface SocketDeps {
   /** The client's address, and the cap on sockets open at once (per address and in total). */
   address: string;
   gate: SocketGate;
+  admission: VaultAdmission;
+  disk: DiskWatermark;
 }
 
 type Raw =
@@ -163,6 +167,10 @@ export function syncSocketEvents(deps: SocketDeps): WSEvents {
     limits: deps.limits,
     logger: deps.logger,
     faults: deps.faults,
+    address: deps.address,
+    invite: undefined,
+    admission: deps.admission,
+    disk: deps.disk,
     sendFrame: (frame) => sendRaw(frame),
     drained,
     auth: undefined,
@@ -209,6 +217,7 @@ export function syncSocketEvents(deps: SocketDeps): WSEvents {
       return;
     }
     welcomed = true;
+    ctx.invite = parsed.output.invite;
     sendRaw(JSON.stringify(welcome(ctx, parsed.output, deps.random)));
   };
 

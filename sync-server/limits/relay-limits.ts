@@ -20,6 +20,13 @@ export interface RelayLimits {
   /** Open sockets at once from one client address, and in total (too_many_connections, 1008). */
   maxSocketsPerAddress: number;
   maxSockets: number;
+  /** Vaults created per client address and relay-wide per day (rate_limited), when creation is open or by invite. */
+  vaultsPerAddressPerDay: number;
+  vaultsPerDay: number;
+  /** Largest index snapshot accepted at VAULT_CREATE (too_large): a new vault's index is nearly empty. */
+  createIndexBytes: number;
+  /** Writes are refused (disk_full) while the data folder's filesystem has less free space than this. */
+  minFreeDiskBytes: number;
 }
 
 export const DEFAULT_LIMITS: RelayLimits = {
@@ -37,6 +44,13 @@ export const DEFAULT_LIMITS: RelayLimits = {
   maxSocketsPerAddress: 64,
   // A few thousand patients with two or three devices each, not all online at once; ~16-30 KiB per idle socket.
   maxSockets: 10_000,
+  // A patient sets up a vault once; a family or a practice a few more.
+  vaultsPerAddressPerDay: 5,
+  // A few thousand patients: a few hundred new ones on a busy day is already a lot.
+  vaultsPerDay: 500,
+  // An empty index seals to ~200 bytes; 64 KiB leaves room for a vault set up from an import.
+  createIndexBytes: 64 * 1024,
+  minFreeDiskBytes: 1024 * 1024 * 1024,
 };
 
 /** Environment variable of each limit. */
@@ -52,4 +66,8 @@ export const LIMIT_ENV: Record<keyof RelayLimits, string> = {
   pingIntervalMs: 'PING_INTERVAL_MS',
   maxSocketsPerAddress: 'MAX_SOCKETS_PER_ADDRESS',
   maxSockets: 'MAX_SOCKETS',
+  vaultsPerAddressPerDay: 'VAULTS_PER_ADDRESS_PER_DAY',
+  vaultsPerDay: 'VAULTS_PER_DAY',
+  createIndexBytes: 'CREATE_INDEX_BYTES',
+  minFreeDiskBytes: 'MIN_FREE_DISK_BYTES',
 };

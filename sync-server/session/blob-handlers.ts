@@ -34,6 +34,7 @@ export async function handleBlobPut(
     return;
   }
   if (vault.usedBytes + size > ctx.limits.vaultQuotaBytes) refuse('quota_exceeded', 'vault quota reached');
+  await ctx.disk.check();
   await ctx.store.startBlob(vault.vaultId, frame.blobId, frame.recordId, size);
   uploads.set(toHex(frame.blobId), { hasher: new BlobHasher(), received: 0 });
   ctx.sendFrame(relayFrame(rid, { type: 'ACK', value: 0 }));
@@ -55,6 +56,7 @@ export async function handleBlobChunk(
   const offset = Number(frame.offset);
   if (offset !== upload.received) refuse('bad_frame', 'chunks must arrive in order', { expected: upload.received });
   if (offset + frame.bytes.length > info.size) refuse('too_large', 'chunk beyond the announced size');
+  await ctx.disk.check();
   upload.hasher.update(frame.bytes);
   upload.received += frame.bytes.length;
   const complete = upload.received === info.size;

@@ -8,7 +8,7 @@ import {
   type MembershipState,
   NOTICE,
 } from '#protocol';
-import type { StoredWrap } from '../store/relay-store.ts';
+import { membershipBytes, type StoredWrap } from '../store/relay-store.ts';
 import { encodeNotice, relayFrame } from './relay-frame.ts';
 import { refuse } from './wire-error.ts';
 import type { SessionContext } from './session-context.ts';
@@ -95,9 +95,14 @@ export async function handleMemberAppend(
       const missing = keyringRecipients(state).filter((index) => !wrapped.has(index));
       if (missing.length > 0) refuse('missing_wraps', `no keyring wrap for ${missing.length} member(s)`);
     }
+    // Entries and wraps are stored bytes like any other: they count against the quota (issue 12 item 3).
+    const bytes = membershipBytes(frame.entries, wraps);
+    if (vault.usedBytes + bytes > ctx.limits.vaultQuotaBytes) refuse('quota_exceeded', 'vault quota reached');
+    await ctx.disk.check();
     if (!(await ctx.store.appendMembership(vault.vaultId, firstSeq, frame.entries, wraps))) {
       refuse('member_broken_chain', 'the log moved on meanwhile');
     }
+    vault.usedBytes += bytes;
     vault.membership = state;
     const headSeq = state.head?.seq ?? 0;
     ctx.sendFrame(relayFrame(rid, { type: 'ACK', value: headSeq }));

@@ -75,6 +75,7 @@ export async function handlePush(
       bytes += update.length;
     }
     if (vault.usedBytes + bytes > ctx.limits.vaultQuotaBytes) refuse('quota_exceeded', 'vault quota reached');
+    if (fresh.length > 0) await ctx.disk.check();
     if (fresh.length > 0) {
       const firstRv = vault.rv + 1;
       lastRv = firstRv + fresh.length - 1;
@@ -125,6 +126,7 @@ export async function handleSnapshotPut(
     }
     if (vault.usedBytes + frame.snapshot.length > ctx.limits.vaultQuotaBytes)
       refuse('quota_exceeded', 'vault quota reached');
+    await ctx.disk.check();
     const rv = vault.rv + 1;
     await ctx.store.commitEnvelopes(
       vault.vaultId,

@@ -1,5 +1,7 @@
 import type { Clock } from '../clock.ts';
+import type { DiskWatermark } from '../limits/disk-watermark.ts';
 import type { RelayLimits } from '../limits/relay-limits.ts';
+import type { VaultAdmission } from '../limits/vault-admission.ts';
 import type { Logger } from '../logger.ts';
 import type { RelayIdentity } from '../relay-identity.ts';
 import type { RelayStore } from '../store/relay-store.ts';
@@ -26,6 +28,12 @@ export interface SessionContext {
   readonly limits: RelayLimits;
   readonly logger: Logger;
   readonly faults: RelayFaults;
+  /** The client's address and the invitation its hello carried, for VAULT_CREATE. */
+  readonly address: string;
+  invite: string | undefined;
+  readonly admission: VaultAdmission;
+  /** Refuses writes (disk_full) below the free-disk watermark. */
+  readonly disk: DiskWatermark;
   /** Sends a binary frame to this connection (bounded by the slow-consumer limit). */
   sendFrame(frame: Uint8Array): void;
   /**

@@ -8,6 +8,7 @@ import type { Clock } from '#sync-server/clock';
 import { DEFAULT_LIMITS, type RelayLimits } from '#sync-server/limits/relay-limits';
 import { ephemeralRelayIdentity, type RelayIdentity } from '#sync-server/relay-identity';
 import type { RelayFaults } from '#sync-server/session/session-context';
+import type { VaultCreationPolicy } from '#sync-server/limits/vault-admission';
 import type { StoreProbe } from '#sync-server/store/sqlite-store';
 import { ready } from '#crypto';
 
@@ -32,6 +33,8 @@ export async function startTestRelay(
     probe?: StoreProbe;
     dataDir?: string;
     identity?: RelayIdentity;
+    vaultCreation?: VaultCreationPolicy;
+    freeDiskBytes?: () => Promise<number>;
   } = {},
 ): Promise<TestRelay> {
   await ready();
@@ -43,7 +46,13 @@ export async function startTestRelay(
     identity,
     ...(options.faults === undefined ? {} : { faults: options.faults }),
     clock: options.clock ?? { now: () => Date.now() },
-    config: { appDir: options.appDir, publicOrigin: undefined, limits: { ...DEFAULT_LIMITS, ...options.limits } },
+    config: {
+      appDir: options.appDir,
+      publicOrigin: undefined,
+      limits: { ...DEFAULT_LIMITS, ...options.limits },
+      ...(options.vaultCreation === undefined ? {} : { vaultCreation: options.vaultCreation }),
+    },
+    ...(options.freeDiskBytes === undefined ? {} : { freeDiskBytes: options.freeDiskBytes }),
     logger,
   });
   const { port } = await relay.listen(0, '127.0.0.1');
