@@ -21,7 +21,7 @@ import { createSocketMonitor, type SocketMonitor } from './limits/socket-monitor
 import type { Logger } from './logger.ts';
 import type { RelayIdentity } from './relay-identity.ts';
 import { handleAuth, handleVaultCreate, welcome } from './session/auth-handlers.ts';
-import { handleBlobChunk, handleBlobGet, handleBlobPut, type BlobUploads } from './session/blob-handlers.ts';
+import { handleBlobChunk, handleBlobGet, handleBlobPut } from './session/blob-handlers.ts';
 import { handleMemberAppend, handleMemberGet, handleWrapGet } from './session/membership-handlers.ts';
 import {
   handleFetch,
@@ -88,7 +88,6 @@ export function syncSocketEvents(deps: SocketDeps): WSEvents {
     clock: deps.clock,
   });
   const presence = createTokenBucket({ perSecond: 20, burst: 20, clock: deps.clock });
-  const uploads: BlobUploads = new Map();
   let refusedInRow = 0;
   let welcomed = false;
   let socket: WSContext | undefined;
@@ -301,11 +300,11 @@ export function syncSocketEvents(deps: SocketDeps): WSEvents {
           return;
         }
         case 'BLOB_PUT': {
-          await handleBlobPut(ctx, uploads, rid, frame);
+          await handleBlobPut(ctx, rid, frame);
           return;
         }
         case 'BLOB_CHUNK': {
-          await handleBlobChunk(ctx, uploads, rid, frame);
+          await handleBlobChunk(ctx, rid, frame);
           return;
         }
         case 'BLOB_GET': {
