@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { parseTrustedProxies } from './client-address.ts';
 import { DEFAULT_LIMITS, LIMIT_ENV, type RelayLimits } from './limits/relay-limits.ts';
+import type { VaultCreationMode, VaultCreationPolicy } from './limits/vault-admission.ts';
 
 /** Everything the relay can be told at start, from the environment or from flags (flags win). */
 export interface RelayConfig {
@@ -18,6 +19,8 @@ export interface RelayConfig {
   trustedProxies: string[];
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   limits: RelayLimits;
+  /** Who may create vaults: VAULT_CREATION (open | invite | closed) and VAULT_INVITE_TOKEN. */
+  vaultCreation: VaultCreationPolicy;
 }
 
 export const HELP = `Carnet relay: serves the Carnet app and syncs end-to-end-encrypted records.
@@ -34,6 +37,10 @@ Options (each also read from the environment variable in brackets):
   --trusted-proxies A proxies whose X-Forwarded-For is believed [TRUSTED_PROXIES] default unset
   --log-level L       debug | info | warn | error               [LOG_LEVEL]     default info
   -h, --help          print this help and exit
+
+Vault creation (environment only):
+  VAULT_CREATION           open | invite | closed                    default open
+  VAULT_INVITE_TOKEN       token clients send in hello (invite mode; at least 16 characters)
 
 Limits (environment only; positive integers):
 ${(Object.keys(LIMIT_ENV) as (keyof RelayLimits)[]).map((k) => `  ${LIMIT_ENV[k].padEnd(24)}default ${DEFAULT_LIMITS[k]}`).join('\n')}
@@ -104,6 +111,13 @@ export function parseConfig(
     limits[key] = Number(text);
   }
 
+  const mode = env.VAULT_CREATION === undefined || env.VAULT_CREATION === '' ? 'open' : env.VAULT_CREATION;
+  if (!['open', 'invite', 'closed'].includes(mode))
+    return { kind: 'error', message: 'VAULT_CREATION must be open, invite or closed' };
+  const inviteToken = nonEmpty(env.VAULT_INVITE_TOKEN);
+  if (mode === 'invite' && (inviteToken === undefined || inviteToken.length < 16 || inviteToken.length > 256))
+    return { kind: 'error', message: 'VAULT_CREATION=invite needs VAULT_INVITE_TOKEN of 16 to 256 characters' };
+
   return {
     kind: 'config',
     config: {
@@ -116,6 +130,7 @@ export function parseConfig(
       trustedProxies,
       logLevel: logLevel as RelayConfig['logLevel'],
       limits,
+      vaultCreation: { mode: mode as VaultCreationMode, inviteToken },
     },
   };
 }

@@ -10,6 +10,9 @@ import type { RelayConfig } from './config.ts';
 import { sodium } from '#crypto';
 import { clientAddress } from './client-address.ts';
 import { createAddressLimiter } from './limits/address-limiter.ts';
+import { createSocketGate } from './limits/socket-gate.ts';
+import { createDiskWatermark } from './limits/disk-watermark.ts';
+import { createVaultAdmission } from './limits/vault-admission.ts';
 import type { RelayIdentity } from './relay-identity.ts';
 import type { RelayFaults } from './session/session-context.ts';
 import { createVaultHub } from './hub/vault-hub.ts';
@@ -17,17 +20,21 @@ import type { Logger } from './logger.ts';
 import { securityHeaders } from './security-headers.ts';
 import { createStaticApp } from './static-app.ts';
 import type { RelayStore } from './store/relay-store.ts';
+import type { SocketMonitor } from './limits/socket-monitor.ts';
 import { syncSocketEvents } from './sync-socket.ts';
 
 export interface RelayDeps {
   store: RelayStore;
   clock: Clock;
-  config: Pick<RelayConfig, 'appDir' | 'publicOrigin' | 'limits'> & Partial<Pick<RelayConfig, 'trustedProxies'>>;
+  config: Pick<RelayConfig, 'appDir' | 'publicOrigin' | 'limits'> &
+    Partial<Pick<RelayConfig, 'trustedProxies' | 'vaultCreation'>>;
   logger: Logger;
   /** The relay's signing key (PROTOCOL.md §11.1), pinned by vaults at creation. */
   identity: RelayIdentity;
   /** Test-only faults that the suite must catch; never from configuration. */
   faults?: RelayFaults;
+  /** Free bytes on the data folder's filesystem (main.ts: fs.statfs); without it no watermark is checked. */
+  freeDiskBytes?: () => Promise<number>;
 }
 
 export interface Relay {
@@ -67,7 +74,28 @@ export function createRelay(deps: RelayDeps): Relay {
   // ws closes a socket whose frame exceeds maxPayload with 1009 (message too big) before we ever see it.
   (wss.options as { maxPayload?: number }).maxPayload = config.limits.maxFrameBytes;
   const connections = createAddressLimiter({ perMinute: config.limits.connectionsPerMinute, clock });
-  const sockets = new Set<WSContext>();
+  const sockets = new Map<WSContext, SocketMonitor>();
+  const gate = createSocketGate({
+    perAddress: config.limits.maxSocketsPerAddress,
+    total: config.limits.maxSockets,
+  });
+  const admission = createVaultAdmission({
+    policy: config.vaultCreation ?? { mode: 'open', inviteToken: undefined },
+    perAddressPerDay: config.limits.vaultsPerAddressPerDay,
+    perDay: config.limits.vaultsPerDay,
+    clock,
+  });
+  const disk = createDiskWatermark({
+    minFreeBytes: config.limits.minFreeDiskBytes,
+    freeBytes: deps.freeDiskBytes,
+    clock,
+  });
+  // One sweep for every socket (not a timer each): stalled queues and missed pings are cut here.
+  const sweep = setInterval(() => {
+    const now = clock.now();
+    for (const monitor of sockets.values()) monitor.tick(now);
+  }, 1000);
+  sweep.unref();
   const staticApp = config.appDir === undefined ? undefined : createStaticApp(config.appDir);
   if (config.appDir !== undefined && staticApp === undefined) {
     logger.warn('no built app found: serving the relay only', { appDir: config.appDir });
@@ -95,8 +123,14 @@ export function createRelay(deps: RelayDeps): Relay {
   app.get(
     '/sync',
     nodeWs.upgradeWebSocket(
-      (c) =>
-        syncSocketEvents({
+      (c) => {
+        // The per-address caps (connections, sockets, vault creation) count the trusted-proxy-resolved address.
+        const address = clientAddress(
+          getConnInfo(c).remote.address,
+          c.req.header('x-forwarded-for'),
+          config.trustedProxies ?? [],
+        );
+        return syncSocketEvents({
           sockets,
           logger,
           clock,
@@ -107,10 +141,13 @@ export function createRelay(deps: RelayDeps): Relay {
           origin: () => origin,
           random: (n) => sodium().randombytes_buf(n),
           faults: deps.faults ?? {},
-          admitted: connections.admit(
-            clientAddress(getConnInfo(c).remote.address, c.req.header('x-forwarded-for'), config.trustedProxies ?? []),
-          ),
-        }),
+          admitted: connections.admit(address),
+          address,
+          gate,
+          admission,
+          disk,
+        });
+      },
       // @hono/node-ws 1.3.1 builds an ErrorEvent, which Node 20 lacks: a socket error lands here instead of
       // onError. The socket still closes (and onClose cleans up); we only log it.
       {
@@ -157,7 +194,8 @@ export function createRelay(deps: RelayDeps): Relay {
     socketCount: () => sockets.size,
     cached: () => hub.cached(),
     close: async () => {
-      for (const ws of sockets) ws.close(1001, 'relay shutting down');
+      clearInterval(sweep);
+      for (const ws of sockets.keys()) ws.close(1001, 'relay shutting down');
       // Sockets that ignore the close handshake are cut after a grace period.
       const grace = setTimeout(() => {
         for (const client of wss.clients) client.terminate();

@@ -4,6 +4,7 @@ import { createLogger } from './logger.ts';
 import { createRelay } from './create-relay.ts';
 import { openStore } from './store/open-store.ts';
 import { loadRelayIdentity } from './relay-identity.ts';
+import { statfsFreeBytes } from './limits/disk-watermark.ts';
 import { ready } from '#crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 
@@ -24,7 +25,14 @@ async function main(): Promise<void> {
   await ready();
   const identity = loadRelayIdentity(config.dataDir);
   const store = await openStore(config);
-  const relay = createRelay({ store, clock: systemClock, config, logger, identity });
+  const relay = createRelay({
+    store,
+    clock: systemClock,
+    config,
+    logger,
+    identity,
+    freeDiskBytes: statfsFreeBytes(config.dataDir),
+  });
   const { port } = await relay.listen(config.port, config.host);
   logger.info('relay listening', {
     url: `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`,

@@ -14,10 +14,14 @@ import {
 import type { Clock } from './clock.ts';
 import { createTokenBucket } from './limits/token-bucket.ts';
 import type { RelayLimits } from './limits/relay-limits.ts';
+import type { SocketGate } from './limits/socket-gate.ts';
+import type { DiskWatermark } from './limits/disk-watermark.ts';
+import type { VaultAdmission } from './limits/vault-admission.ts';
+import { createSocketMonitor, type SocketMonitor } from './limits/socket-monitor.ts';
 import type { Logger } from './logger.ts';
 import type { RelayIdentity } from './relay-identity.ts';
 import { handleAuth, handleVaultCreate, welcome } from './session/auth-handlers.ts';
-import { handleBlobChunk, handleBlobGet, handleBlobPut, type BlobUploads } from './session/blob-handlers.ts';
+import { handleBlobChunk, handleBlobGet, handleBlobPut } from './session/blob-handlers.ts';
 import { handleMemberAppend, handleMemberGet, handleWrapGet } from './session/membership-handlers.ts';
 import {
   handleFetch,
@@ -39,7 +43,7 @@ const MAX_TEXT_FRAME = 4096;
 const MAX_RATE_REFUSALS = 50;
 
 export interface SocketRegistry {
-  add(ws: WSContext): void;
+  set(ws: WSContext, monitor: SocketMonitor): void;
   delete(ws: WSContext): void;
 }
 
@@ -56,9 +60,21 @@ export interface SocketDeps {
   faults: RelayFaults;
   /** False when the client's address opened too many connections this minute. */
   admitted: boolean;
+  /** The client's address, and the cap on sockets open at once (per address and in total). */
+  address: string;
+  gate: SocketGate;
+  admission: VaultAdmission;
+  disk: DiskWatermark;
 }
 
-type Raw = { bufferedAmount?: number } | undefined;
+type Raw =
+  | {
+      bufferedAmount?: number;
+      ping?: () => void;
+      terminate?: () => void;
+      on?: (event: 'pong', listener: () => void) => void;
+    }
+  | undefined;
 
 /**
  * Handlers of one `/sync` connection: JSON handshake, then binary frames (PROTOCOL.md §11-13). Every input is
@@ -72,7 +88,6 @@ export function syncSocketEvents(deps: SocketDeps): WSEvents {
     clock: deps.clock,
   });
   const presence = createTokenBucket({ perSecond: 20, burst: 20, clock: deps.clock });
-  const uploads: BlobUploads = new Map();
   let refusedInRow = 0;
   let welcomed = false;
   let socket: WSContext | undefined;
@@ -82,7 +97,9 @@ export function syncSocketEvents(deps: SocketDeps): WSEvents {
   /** rid of the frame being handled, echoed in the SESSION that answers AUTH or VAULT_CREATE. */
   let currentRid = 0;
 
-  const buffered = (): number => (socket?.raw as Raw)?.bufferedAmount ?? 0;
+  let entered = false;
+  const raw = (): Raw => socket?.raw as Raw;
+  const buffered = (): number => raw()?.bufferedAmount ?? 0;
   const close = (code: number, reason: string): void => {
     if (closed) return;
     closed = true;
@@ -106,9 +123,28 @@ export function syncSocketEvents(deps: SocketDeps): WSEvents {
     const closeCode = WIRE_ERRORS[code].close;
     if (closeCode !== undefined) close(closeCode, code);
   };
-  const drained = async (): Promise<void> => {
+  const drained = async (): Promise<boolean> => {
     while (!closed && buffered() > 1024 * 1024) await new Promise((r) => setTimeout(r, 5));
+    return !closed;
   };
+
+  /**
+   * Cuts the TCP connection at once, without a close frame: a reader that does not read would never receive
+   * one, and the close handshake would keep its queue pinned for another 30 s.
+   */
+  const cut = (why: string): void => {
+    if (closed) return;
+    deps.logger.info('socket cut', { why, buffered: buffered() });
+    closed = true;
+    raw()?.terminate?.();
+  };
+  const monitor = createSocketMonitor({
+    now: deps.clock.now(),
+    limits: deps.limits,
+    buffered,
+    ping: () => raw()?.ping?.(),
+    cut,
+  });
 
   const self: HubSession = {
     principal: -1,
@@ -130,7 +166,12 @@ export function syncSocketEvents(deps: SocketDeps): WSEvents {
     limits: deps.limits,
     logger: deps.logger,
     faults: deps.faults,
+    address: deps.address,
+    invite: undefined,
+    admission: deps.admission,
+    disk: deps.disk,
     sendFrame: (frame) => sendRaw(frame),
+    drained,
     auth: undefined,
     challenge: undefined,
     onAuthenticated: (vault, principal) => {
@@ -175,6 +216,7 @@ export function syncSocketEvents(deps: SocketDeps): WSEvents {
       return;
     }
     welcomed = true;
+    ctx.invite = parsed.output.invite;
     sendRaw(JSON.stringify(welcome(ctx, parsed.output, deps.random)));
   };
 
@@ -258,15 +300,15 @@ export function syncSocketEvents(deps: SocketDeps): WSEvents {
           return;
         }
         case 'BLOB_PUT': {
-          await handleBlobPut(ctx, uploads, rid, frame);
+          await handleBlobPut(ctx, rid, frame);
           return;
         }
         case 'BLOB_CHUNK': {
-          await handleBlobChunk(ctx, uploads, rid, frame);
+          await handleBlobChunk(ctx, rid, frame);
           return;
         }
         case 'BLOB_GET': {
-          await handleBlobGet(ctx, drained, rid, frame);
+          await handleBlobGet(ctx, rid, frame);
           return;
         }
       }
@@ -292,7 +334,17 @@ export function syncSocketEvents(deps: SocketDeps): WSEvents {
         sendError('too_many_connections', 'too many connections from this address; wait a minute');
         return;
       }
-      deps.sockets.add(ws);
+      const refusal = deps.gate.enter(deps.address);
+      if (refusal !== undefined) {
+        sendError(
+          'too_many_connections',
+          refusal === 'address' ? 'too many open connections from this address' : 'the relay is full; try later',
+        );
+        return;
+      }
+      entered = true;
+      raw()?.on?.('pong', () => monitor.pong());
+      deps.sockets.set(ws, monitor);
       authTimer = setTimeout(() => {
         if (ctx.auth === undefined) sendError('auth_timeout', 'authenticate sooner after connecting');
       }, deps.limits.authTimeoutMs);
@@ -322,6 +374,8 @@ export function syncSocketEvents(deps: SocketDeps): WSEvents {
       clearTimeout(authTimer);
       ctx.auth?.vault.sessions.delete(self);
       deps.sockets.delete(ws);
+      if (entered) deps.gate.leave(deps.address);
+      entered = false;
     },
   };
 }

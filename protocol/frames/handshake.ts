@@ -12,6 +12,8 @@ export const HelloFrame = v.strictObject({
   type: v.literal('hello'),
   versions: v.pipe(v.array(v.pipe(v.number(), v.integer(), v.minValue(1))), v.minLength(1), v.maxLength(16)),
   nonce: base64url(32),
+  /** The operator's invitation token, for VAULT_CREATE on a relay that creates vaults by invitation (§11.2). */
+  invite: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(256))),
 });
 export type HelloFrame = v.InferOutput<typeof HelloFrame>;
 

@@ -21,6 +21,20 @@ export interface RelayLimits {
   vaultCacheSize: number;
   /** Record states (high-water marks, active snapshot) kept in memory per vault. */
   recordCacheSize: number;
+  /** A socket whose send queue makes no progress for this long is cut (slow_consumer): it pins memory. */
+  stallTimeoutMs: number;
+  /** Interval of WebSocket pings; a socket that has not answered the previous one by the next is cut. */
+  pingIntervalMs: number;
+  /** Open sockets at once from one client address, and in total (too_many_connections, 1008). */
+  maxSocketsPerAddress: number;
+  maxSockets: number;
+  /** Vaults created per client address and relay-wide per day (rate_limited), when creation is open or by invite. */
+  vaultsPerAddressPerDay: number;
+  vaultsPerDay: number;
+  /** Largest index snapshot accepted at VAULT_CREATE (too_large): a new vault's index is nearly empty. */
+  createIndexBytes: number;
+  /** Writes are refused (disk_full) while the data folder's filesystem has less free space than this. */
+  minFreeDiskBytes: number;
 }
 
 export const DEFAULT_LIMITS: RelayLimits = {
@@ -39,6 +53,19 @@ export const DEFAULT_LIMITS: RelayLimits = {
   // A few thousand patients, a few hundred at once: idle vaults and cold records go back to the store.
   vaultCacheSize: 500,
   recordCacheSize: 256,
+  stallTimeoutMs: 30_000,
+  pingIntervalMs: 30_000,
+  // A household or a practice behind one address has a few devices each; 64 leaves room for tabs and retries.
+  maxSocketsPerAddress: 64,
+  // A few thousand patients with two or three devices each, not all online at once; ~16-30 KiB per idle socket.
+  maxSockets: 10_000,
+  // A patient sets up a vault once; a family or a practice a few more.
+  vaultsPerAddressPerDay: 5,
+  // A few thousand patients: a few hundred new ones on a busy day is already a lot.
+  vaultsPerDay: 500,
+  // An empty index seals to ~200 bytes; 64 KiB leaves room for a vault set up from an import.
+  createIndexBytes: 64 * 1024,
+  minFreeDiskBytes: 1024 * 1024 * 1024,
 };
 
 /** Environment variable of each limit. */
@@ -54,4 +81,12 @@ export const LIMIT_ENV: Record<keyof RelayLimits, string> = {
   maxPrincipals: 'MAX_PRINCIPALS',
   vaultCacheSize: 'VAULT_CACHE_SIZE',
   recordCacheSize: 'RECORD_CACHE_SIZE',
+  stallTimeoutMs: 'STALL_TIMEOUT_MS',
+  pingIntervalMs: 'PING_INTERVAL_MS',
+  maxSocketsPerAddress: 'MAX_SOCKETS_PER_ADDRESS',
+  maxSockets: 'MAX_SOCKETS',
+  vaultsPerAddressPerDay: 'VAULTS_PER_ADDRESS_PER_DAY',
+  vaultsPerDay: 'VAULTS_PER_DAY',
+  createIndexBytes: 'CREATE_INDEX_BYTES',
+  minFreeDiskBytes: 'MIN_FREE_DISK_BYTES',
 };

@@ -12,6 +12,7 @@ import {
   PROTOCOL_VERSION,
 } from '#protocol';
 import { checkpointOf } from '../hub/membership-checkpoint.ts';
+import { membershipBytes } from '../store/relay-store.ts';
 import { refuse } from './wire-error.ts';
 import { checkWraps } from './wrap-policy.ts';
 import type { SessionContext } from './session-context.ts';
@@ -136,6 +137,19 @@ export async function handleVaultCreate(
   if (index?.type !== 'snapshot' || index.author !== GENESIS_DEVICE || index.epoch !== 0) {
     refuse('bad_envelope', 'the index snapshot header does not parse');
   }
+  if (frame.indexSnapshot.length > ctx.limits.createIndexBytes)
+    refuse('too_large', `the index snapshot of a new vault is limited to ${ctx.limits.createIndexBytes} bytes`);
+  const used = membershipBytes([frame.genesis], wraps) + frame.indexSnapshot.length;
+  if (used > ctx.limits.vaultQuotaBytes) refuse('quota_exceeded', 'vault quota reached');
+  await ctx.disk.check();
+  // Counted last, once the request is valid: a malformed one costs nothing and does not use up the address's caps.
+  const refusal = ctx.admission.admit(ctx.address, ctx.invite);
+  if (refusal !== undefined)
+    refuse(
+      refusal.code,
+      refusal.message,
+      refusal.retryAfterMs === undefined ? {} : { retryAfterMs: refusal.retryAfterMs },
+    );
   const indexId = Uint8Array.from(Buffer.from(validated.state.indexId, 'hex'));
   const created = await ctx.store.createVault(
     vaultId,
@@ -153,7 +167,7 @@ export async function handleVaultCreate(
     checkpointOf(validated.state, undefined),
   );
   if (!created) refuse('vault_exists', 'a vault with this id exists');
-  const vault = ctx.hub.adopt(vaultId, validated.state, 1, frame.indexSnapshot.length);
+  const vault = ctx.hub.adopt(vaultId, validated.state, 1, used);
   if (!equal(vault.vaultId, vaultId)) refuse('internal', 'vault id mismatch');
   ctx.onAuthenticated(vault, GENESIS_DEVICE);
 }

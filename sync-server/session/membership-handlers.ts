@@ -1,5 +1,6 @@
 import { isActive, keyringRecipients, principalAt, MembershipBatch, type ClientFrame, NOTICE } from '#protocol';
 import { checkpointOf } from '../hub/membership-checkpoint.ts';
+import { membershipBytes } from '../store/relay-store.ts';
 import { encodeNotice, relayFrame } from './relay-frame.ts';
 import { refuse } from './wire-error.ts';
 import { checkWraps } from './wrap-policy.ts';
@@ -32,6 +33,8 @@ export async function handleMemberGet(
   const auth = requireMember(ctx);
   let since = frame.sinceSeq;
   for (;;) {
+    // One page at a time, at the reader's pace (§13.4): a long log never sits whole in the send queue.
+    if (!(await ctx.drained())) return;
     const entries = await ctx.store.membership(auth.vault.vaultId, since, PAGE + 1);
     const more = entries.length > PAGE;
     const page = more ? entries.slice(0, PAGE) : entries;
@@ -105,10 +108,16 @@ export async function handleMemberAppend(
       const missing = keyringRecipients(state).filter((index) => !wrapped.has(index));
       if (missing.length > 0) refuse('missing_wraps', `no keyring wrap for ${missing.length} member(s)`);
     }
+    // Entries and wraps are stored bytes like any other: they count against the quota (issue 12 item 3). A
+    // stored wrap is never replaced (wrap_exists above), so each wrap's bytes are counted exactly once.
+    const bytes = membershipBytes(frame.entries, wraps);
+    if (vault.usedBytes + bytes > ctx.limits.vaultQuotaBytes) refuse('quota_exceeded', 'vault quota reached');
+    await ctx.disk.check();
     const checkpoint = frame.entries.length > 0 ? checkpointOf(state, before) : undefined;
     if (!(await ctx.store.appendMembership(vault.vaultId, firstSeq, frame.entries, wraps, checkpoint))) {
       refuse('member_broken_chain', 'the log moved on meanwhile');
     }
+    vault.usedBytes += bytes;
     vault.membership = state;
     const headSeq = state.head?.seq ?? 0;
     ctx.sendFrame(relayFrame(rid, { type: 'ACK', value: headSeq }));

@@ -2,6 +2,7 @@ import { equal, hash, toHex } from '#crypto';
 import { readEnvelopeHeader, type ClientFrame, type RecordGroup } from '#protocol';
 import type { EnvelopeRow, NewEnvelope } from '../store/relay-store.ts';
 import type { VaultHandle } from '../hub/vault-hub.ts';
+import { reservedBytes } from './blob-handlers.ts';
 import { fanOut, mayRead, mayWrite } from './record-access.ts';
 import { relayFrame } from './relay-frame.ts';
 import { refuse } from './wire-error.ts';
@@ -74,7 +75,9 @@ export async function handlePush(
       });
       bytes += update.length;
     }
-    if (vault.usedBytes + bytes > ctx.limits.vaultQuotaBytes) refuse('quota_exceeded', 'vault quota reached');
+    if (vault.usedBytes + reservedBytes(vault) + bytes > ctx.limits.vaultQuotaBytes)
+      refuse('quota_exceeded', 'vault quota reached');
+    if (fresh.length > 0) await ctx.disk.check();
     if (fresh.length > 0) {
       const firstRv = vault.rv + 1;
       lastRv = firstRv + fresh.length - 1;
@@ -123,8 +126,9 @@ export async function handleSnapshotPut(
       if (!ok || (covered === 0 && header.coverage.has(author)))
         refuse('snapshot_not_covering', 'coverage differs from the updates held');
     }
-    if (vault.usedBytes + frame.snapshot.length > ctx.limits.vaultQuotaBytes)
+    if (vault.usedBytes + reservedBytes(vault) + frame.snapshot.length > ctx.limits.vaultQuotaBytes)
       refuse('quota_exceeded', 'vault quota reached');
+    await ctx.disk.check();
     const rv = vault.rv + 1;
     await ctx.store.commitEnvelopes(
       vault.vaultId,
@@ -160,41 +164,44 @@ export async function handleSnapshotPut(
   });
 }
 
-/** Packs rows (rv order) into RECORDS frames no larger than the frame limit, one group per run of one record. */
-function pack(rows: EnvelopeRow[], limit: number, indexId: string): RecordGroup[][] {
-  const byRecord = new Map<string, { recordId: Uint8Array; envelopes: Uint8Array[]; last: number }>();
-  for (const row of rows) {
-    const key = toHex(row.recordId);
-    const group = byRecord.get(key) ?? { recordId: row.recordId, envelopes: [], last: 0 };
-    group.envelopes.push(row.bytes);
-    group.last = row.rv;
-    byRecord.set(key, group);
-  }
-  // The index record first (it lists the others), then records by the rv of their latest change (§13.4).
-  const groups = [...byRecord.entries()].sort(([a, x], [b, y]) =>
-    a === indexId ? -1 : b === indexId ? 1 : x.last - y.last,
-  );
-  const frames: RecordGroup[][] = [];
+/** One read of a streamed answer (§13.4): small enough to hold, large enough to keep a fast reader busy. */
+const PAGE = { rows: 256, bytes: 1024 * 1024 };
+
+/**
+ * Packs rows, in the order given, into RECORDS frames no larger than the frame limit; consecutive envelopes of
+ * one record share a group. Each frame carries the rv of its last row (the catch-up cursor, §13.4).
+ */
+function pack(rows: EnvelopeRow[], limit: number): { rv: number; groups: RecordGroup[] }[] {
+  const frames: { rv: number; groups: RecordGroup[] }[] = [];
   let current: RecordGroup[] = [];
+  let rv = 0;
   let size = 16;
-  for (const [, group] of groups) {
-    for (const envelope of group.envelopes) {
-      const cost = envelope.length + 8;
-      if (size + cost + 24 > limit && current.length > 0) {
-        frames.push(current);
-        current = [];
-        size = 16;
-      }
-      const tail = current.at(-1);
-      if (tail !== undefined && equal(tail.recordId, group.recordId)) tail.envelopes.push(envelope);
-      else current.push({ recordId: group.recordId, envelopes: [envelope] });
-      size += cost + 24;
+  for (const row of rows) {
+    const cost = row.bytes.length + 8;
+    if (size + cost + 24 > limit && current.length > 0) {
+      frames.push({ rv, groups: current });
+      current = [];
+      size = 16;
     }
+    const tail = current.at(-1);
+    if (tail !== undefined && equal(tail.recordId, row.recordId)) tail.envelopes.push(row.bytes);
+    else current.push({ recordId: row.recordId, envelopes: [row.bytes] });
+    rv = row.rv;
+    size += cost + 24;
   }
-  if (current.length > 0) frames.push(current);
+  if (current.length > 0) frames.push({ rv, groups: current });
   return frames;
 }
 
+/** True when a page came back short of both limits: the selection ended there. */
+const lastPage = (rows: EnvelopeRow[]): boolean =>
+  rows.length < PAGE.rows && rows.reduce((n, r) => n + r.bytes.length, 0) < PAGE.bytes;
+
+/**
+ * SYNC (§13.4): the selection in ascending rv, read page by page and sent at the reader's pace with the cursor
+ * in every frame. The vault lock is taken only for the page that ends the selection, SYNC_DONE and the switch to
+ * live, so a slow reader never stalls the vault's writers and no commit falls between catch-up and live.
+ */
 export async function handleSync(
   ctx: SessionContext,
   rid: number,
@@ -204,23 +211,39 @@ export async function handleSync(
   if (frame.scope.length > 10_000) refuse('too_many_subscriptions', 'subscription cap reached');
   for (const id of frame.scope)
     if (!mayRead(vault.membership, principal, id)) refuse('forbidden', 'no right to a record in scope');
-  await vault.lock.run(async () => {
-    const rows = await ctx.store.envelopesSince(
-      vault.vaultId,
-      frame.sinceRv,
-      frame.scope.length > 0 ? frame.scope : undefined,
+  const scope = frame.scope.length > 0 ? frame.scope : undefined;
+  const framesOf = (rows: EnvelopeRow[]): { rv: number; groups: RecordGroup[] }[] =>
+    pack(
+      rows.filter((row) => mayRead(vault.membership, principal, row.recordId)),
+      ctx.limits.maxFrameBytes,
     );
-    const readable = rows.filter((row) => mayRead(vault.membership, principal, row.recordId));
-    for (const groups of pack(readable, ctx.limits.maxFrameBytes, vault.membership.indexId)) {
-      ctx.sendFrame(relayFrame(rid, { type: 'RECORDS', rv: 0, groups }));
+  let cursor = frame.sinceRv;
+  for (let finished = false; !finished;) {
+    for (;;) {
+      const rows = await ctx.store.envelopesSince(vault.vaultId, cursor, scope, PAGE);
+      if (lastPage(rows)) break;
+      for (const out of framesOf(rows)) {
+        if (!(await ctx.drained())) return;
+        ctx.sendFrame(relayFrame(rid, { type: 'RECORDS', rv: out.rv, groups: out.groups }));
+      }
+      cursor = rows.at(-1)?.rv ?? cursor;
     }
-    ctx.sendFrame(relayFrame(rid, { type: 'SYNC_DONE', rv: vault.rv }));
-    // Live from here: the lock guarantees no commit fell between the read and the subscription.
-    self.subscriptions = frame.scope.length > 0 ? new Set(frame.scope.map(toHex)) : undefined;
-    self.live = frame.live;
-  });
+    if (!(await ctx.drained())) return;
+    // The tail is read again under the lock, so what committed since the unlocked read is in it.
+    finished = await vault.lock.run(async () => {
+      const rows = await ctx.store.envelopesSince(vault.vaultId, cursor, scope, PAGE);
+      if (!lastPage(rows)) return false; // writers outran this reader: back to the unlocked pages
+      for (const out of framesOf(rows))
+        ctx.sendFrame(relayFrame(rid, { type: 'RECORDS', rv: out.rv, groups: out.groups }));
+      ctx.sendFrame(relayFrame(rid, { type: 'SYNC_DONE', rv: vault.rv }));
+      self.subscriptions = scope === undefined ? undefined : new Set(scope.map(toHex));
+      self.live = frame.live;
+      return true;
+    });
+  }
 }
 
+/** FETCH: one author's updates by sequence, page by page at the reader's pace; frames carry rv 0 (§13.4). */
 export async function handleFetch(
   ctx: SessionContext,
   rid: number,
@@ -228,11 +251,19 @@ export async function handleFetch(
 ): Promise<void> {
   const { vault, principal } = authenticated(ctx);
   if (!mayRead(vault.membership, principal, frame.recordId)) refuse('forbidden', 'no right to this record');
-  const rows = await ctx.store.updatesRange(vault.vaultId, frame.recordId, frame.author, frame.fromSeq, frame.toSeq);
-  for (const groups of pack(rows, ctx.limits.maxFrameBytes, vault.membership.indexId)) {
-    ctx.sendFrame(relayFrame(rid, { type: 'RECORDS', rv: 0, groups }));
+  let from = frame.fromSeq;
+  let sent = false;
+  while (from <= frame.toSeq) {
+    const rows = await ctx.store.updatesRange(vault.vaultId, frame.recordId, frame.author, from, frame.toSeq, PAGE);
+    if (rows.length === 0) break;
+    for (const out of pack(rows, ctx.limits.maxFrameBytes)) {
+      if (!(await ctx.drained())) return;
+      ctx.sendFrame(relayFrame(rid, { type: 'RECORDS', rv: 0, groups: out.groups }));
+      sent = true;
+    }
+    from = (rows.at(-1)?.seq ?? frame.toSeq) + 1;
   }
-  if (rows.length === 0) ctx.sendFrame(relayFrame(rid, { type: 'RECORDS', rv: 0, groups: [] }));
+  if (!sent) ctx.sendFrame(relayFrame(rid, { type: 'RECORDS', rv: 0, groups: [] }));
 }
 
 /** Presence is forwarded with the sender's index to current readers and never stored (§13.6). */

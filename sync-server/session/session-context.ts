@@ -1,5 +1,7 @@
 import type { Clock } from '../clock.ts';
+import type { DiskWatermark } from '../limits/disk-watermark.ts';
 import type { RelayLimits } from '../limits/relay-limits.ts';
+import type { VaultAdmission } from '../limits/vault-admission.ts';
 import type { Logger } from '../logger.ts';
 import type { RelayIdentity } from '../relay-identity.ts';
 import type { RelayStore } from '../store/relay-store.ts';
@@ -26,8 +28,19 @@ export interface SessionContext {
   readonly limits: RelayLimits;
   readonly logger: Logger;
   readonly faults: RelayFaults;
+  /** The client's address and the invitation its hello carried, for VAULT_CREATE. */
+  readonly address: string;
+  invite: string | undefined;
+  readonly admission: VaultAdmission;
+  /** Refuses writes (disk_full) below the free-disk watermark. */
+  readonly disk: DiskWatermark;
   /** Sends a binary frame to this connection (bounded by the slow-consumer limit). */
   sendFrame(frame: Uint8Array): void;
+  /**
+   * Resolves once this connection's send queue is below 1 MiB: true, or false when the socket closed meanwhile
+   * (the stream then stops). Streaming answers await it before each frame, never under the vault lock.
+   */
+  drained(): Promise<boolean>;
   /** The session once authenticated. */
   auth: { vault: VaultHandle; principal: number; self: HubSession } | undefined;
   /** The challenge of this connection's welcome; single use. */

@@ -1,17 +1,28 @@
 import pg from 'pg';
 import { postgresSchema } from './postgres-schema.ts';
-import type {
-  BlobInfo,
-  MembershipCheckpoint,
-  NewEnvelope,
-  RecordState,
-  RelayStore,
-  StoredWrap,
+import {
+  membershipBytes,
+  type BlobInfo,
+  type MembershipCheckpoint,
+  type NewEnvelope,
+  type RecordState,
+  type RelayStore,
+  type StoredWrap,
 } from './relay-store.ts';
 import { BASELINE_VERSION, pendingMigrations } from './migrations.ts';
 import { SCHEMA_VERSION } from './schema-version.ts';
 import { b, int, Refusal, toRow, transactor, type Client, type EnvelopeDbRow, type Int } from './postgres-tx.ts';
 import { KIND_CODE } from './sqlite-schema.ts';
+
+/** The last row of a page that stays within `bytes` (always at least one row), or undefined for no rows. */
+function cut<T extends { size: Int | null }>(rows: T[], bytes: number): T | undefined {
+  let total = 0;
+  for (const row of rows) {
+    total += Number(row.size ?? 0);
+    if (total >= bytes) return row;
+  }
+  return rows.at(-1);
+}
 
 export interface PostgresStore extends RelayStore {
   readonly kind: 'postgres';
@@ -163,6 +174,10 @@ export async function openPostgresStore(
         await c.query(`INSERT INTO ${s}.members (vault_id, seq, entry) VALUES ($1, 0, $2)`, [vault, b(genesis)]);
         await insertWraps(c, vault, wraps);
         await saveCheckpoint(c, vault, checkpoint);
+        await c.query(`UPDATE ${s}.vaults SET used_bytes = used_bytes + $1 WHERE vault_id = $2`, [
+          membershipBytes([genesis], wraps),
+          vault,
+        ]);
         if (indexSnapshot !== undefined) {
           await insertEnvelopes(c, vault, 1, [indexSnapshot]);
           await c.query(`UPDATE ${s}.vaults SET rv = 1, used_bytes = used_bytes + $1 WHERE vault_id = $2`, [
@@ -201,6 +216,10 @@ export async function openPostgresStore(
         }
         await insertWraps(c, vault, wraps);
         await saveCheckpoint(c, vault, checkpoint);
+        await c.query(`UPDATE ${s}.vaults SET used_bytes = used_bytes + $1 WHERE vault_id = $2`, [
+          membershipBytes(entries, wraps),
+          vault,
+        ]);
         return true;
       }),
     saveMembershipState: (vaultId, checkpoint) =>
@@ -268,23 +287,46 @@ export async function openPostgresStore(
           vault,
         ]);
       }),
-    envelopesSince: async (vaultId, sinceRv, recordIds) => {
+    envelopesSince: async (vaultId, sinceRv, recordIds, limit) => {
+      const where = `e.vault_id = $1 AND e.rv > $2 AND e.rv >= r.snapshot_rv AND NOT r.deleted AND e.bytes IS NOT NULL
+           AND ($3::bytea[] IS NULL OR e.record_id = ANY($3::bytea[]))`;
+      const params = [b(vaultId), sinceRv, recordIds?.map(b) ?? null];
+      const from = `${s}.envelopes e JOIN ${s}.records r ON r.vault_id = e.vault_id AND r.record_id = e.record_id`;
+      let upTo = Number.MAX_SAFE_INTEGER;
+      if (limit !== undefined) {
+        // Sizes first (octet_length reads no bytes), so a page never pulls more than `limit.bytes` of envelopes.
+        const sizes = await pool.query<{ rv: Int; size: Int }>(
+          `SELECT e.rv, octet_length(e.bytes) AS size FROM ${from} WHERE ${where} ORDER BY e.rv LIMIT $4`,
+          [...params, limit.rows],
+        );
+        const last = cut(sizes.rows, limit.bytes);
+        if (last === undefined) return [];
+        upTo = Number(last.rv);
+      }
       const { rows } = await pool.query<EnvelopeDbRow>(
-        `SELECT e.rv, e.record_id, e.kind, e.author, e.seq, e.bytes FROM ${s}.envelopes e
-         JOIN ${s}.records r ON r.vault_id = e.vault_id AND r.record_id = e.record_id
-         WHERE e.vault_id = $1 AND e.rv > $2 AND e.rv >= r.snapshot_rv AND NOT r.deleted AND e.bytes IS NOT NULL
-           AND ($3::bytea[] IS NULL OR e.record_id = ANY($3::bytea[]))
-         ORDER BY e.rv`,
-        [b(vaultId), sinceRv, recordIds?.map(b) ?? null],
+        `SELECT e.rv, e.record_id, e.kind, e.author, e.seq, e.bytes FROM ${from}
+         WHERE ${where} AND e.rv <= $4 ORDER BY e.rv`,
+        [...params, upTo],
       );
       return rows.map(toRow);
     },
-    updatesRange: async (vaultId, recordId, author, from, to) => {
+    updatesRange: async (vaultId, recordId, author, from, to, limit) => {
+      const where = `vault_id = $1 AND record_id = $2 AND kind = 1 AND author = $3 AND seq BETWEEN $4 AND $5
+           AND bytes IS NOT NULL`;
+      const params = [b(vaultId), b(recordId), author, from, to];
+      let upTo = to;
+      if (limit !== undefined) {
+        const sizes = await pool.query<{ seq: Int; size: Int }>(
+          `SELECT seq, octet_length(bytes) AS size FROM ${s}.envelopes WHERE ${where} ORDER BY seq LIMIT $6`,
+          [...params, limit.rows],
+        );
+        const last = cut(sizes.rows, limit.bytes);
+        if (last === undefined) return [];
+        upTo = Number(last.seq);
+      }
       const { rows } = await pool.query<EnvelopeDbRow>(
-        `SELECT rv, record_id, kind, author, seq, bytes FROM ${s}.envelopes
-         WHERE vault_id = $1 AND record_id = $2 AND kind = 1 AND author = $3 AND seq BETWEEN $4 AND $5
-           AND bytes IS NOT NULL ORDER BY seq`,
-        [b(vaultId), b(recordId), author, from, to],
+        `SELECT rv, record_id, kind, author, seq, bytes FROM ${s}.envelopes WHERE ${where} ORDER BY seq`,
+        [b(vaultId), b(recordId), author, from, upTo],
       );
       return rows.map(toRow);
     },

@@ -40,6 +40,12 @@ export interface VaultSummary {
   usedBytes: number;
 }
 
+/** At most `rows` rows, and no row after the one that brings the total envelope bytes to `bytes` or more. */
+export interface PageLimit {
+  rows: number;
+  bytes: number;
+}
+
 export interface BlobInfo {
   recordId: Uint8Array;
   size: number;
@@ -53,7 +59,10 @@ export interface RelayStore {
   schemaVersion(): Promise<number>;
   close(): Promise<void>;
 
-  /** Creates a vault with its genesis entry (seq 0), the epoch-0 wraps and the index snapshot; false if it exists. */
+  /**
+   * Creates a vault with its genesis entry (seq 0), the epoch-0 wraps and the index snapshot; false if it exists.
+   * All their bytes count in the vault's used bytes.
+   */
   createVault(
     vaultId: Uint8Array,
     genesis: Uint8Array,
@@ -65,8 +74,9 @@ export interface RelayStore {
   /** Membership entries with seq >= since, in order, at most `limit`. */
   membership(vaultId: Uint8Array, since: number, limit: number): Promise<Uint8Array[]>;
   /**
-   * Appends entries from `firstSeq` on, and wraps, in one transaction; false (nothing written) when a seq is
-   * already taken or a wrap is already stored for its (recipient, epoch): a stored wrap is never replaced.
+   * Appends entries from `firstSeq` on, and wraps, in one transaction, adding their bytes to the vault's used
+   * bytes; false (nothing written) when a seq is already taken or a wrap is already stored for its (recipient,
+   * epoch): a stored wrap is never replaced, so each wrap's bytes are counted once.
    */
   appendMembership(
     vaultId: Uint8Array,
@@ -99,15 +109,24 @@ export interface RelayStore {
    * and, for a snapshot, makes it the active one: one transaction. Resolves once committed.
    */
   commitEnvelopes(vaultId: Uint8Array, firstRv: number, envelopes: NewEnvelope[], addedBytes: number): Promise<void>;
-  /** Envelopes for a SYNC from `sinceRv` (PROTOCOL.md §13.4), in rv order, optionally limited to some records. */
-  envelopesSince(vaultId: Uint8Array, sinceRv: number, recordIds: Uint8Array[] | undefined): Promise<EnvelopeRow[]>;
-  /** Updates of one author with from <= seq <= to. */
+  /**
+   * Envelopes for a SYNC from `sinceRv` (PROTOCOL.md §13.4), in rv order, optionally limited to some records;
+   * with `limit`, one page of them (the caller continues after the last rv it got, until a page comes back empty).
+   */
+  envelopesSince(
+    vaultId: Uint8Array,
+    sinceRv: number,
+    recordIds: Uint8Array[] | undefined,
+    limit?: PageLimit,
+  ): Promise<EnvelopeRow[]>;
+  /** Updates of one author with from <= seq <= to, in seq order; with `limit`, the first page of them. */
   updatesRange(
     vaultId: Uint8Array,
     recordId: Uint8Array,
     author: number,
     from: number,
     to: number,
+    limit?: PageLimit,
   ): Promise<EnvelopeRow[]>;
 
   blob(vaultId: Uint8Array, blobId: Uint8Array): Promise<BlobInfo | undefined>;
@@ -149,4 +168,9 @@ export interface MembershipCheckpoint {
   seq: number;
   state: Uint8Array;
   keys: PrincipalKey[];
+}
+
+/** Bytes that membership entries and wraps add to a vault's quota (every stored byte counts, issue 12 item 3). */
+export function membershipBytes(entries: Uint8Array[], wraps: StoredWrap[]): number {
+  return entries.reduce((n, e) => n + e.length, 0) + wraps.reduce((n, w) => n + w.bytes.length, 0);
 }

@@ -6,11 +6,13 @@ import type {
   EnvelopeRow,
   MembershipCheckpoint,
   NewEnvelope,
+  PageLimit,
   RecordState,
   RelayStore,
   StoredWrap,
 } from './relay-store.ts';
 import { BASELINE_VERSION, pendingMigrations } from './migrations.ts';
+import { membershipBytes } from './relay-store.ts';
 import { SCHEMA_VERSION } from './schema-version.ts';
 import { KIND_CODE, KIND_NAME, SQLITE_SCHEMA } from './sqlite-schema.ts';
 
@@ -60,6 +62,23 @@ function migrate(db: Database.Database): void {
       setVersion.run(String(m.version));
     })();
   }
+}
+
+/**
+ * Reads rows up to `limit` and stops the statement there: the iterator lives inside one synchronous call, so no
+ * cursor stays open across an await (better-sqlite3 forbids it) and a page never loads the rest of the vault.
+ */
+function page(rows: IterableIterator<EnvelopeDbRow>, limit: PageLimit | undefined): EnvelopeRow[] {
+  const out: EnvelopeRow[] = [];
+  let bytes = 0;
+  for (const row of rows) {
+    out.push(toRow(row));
+    bytes += row.bytes?.length ?? 0;
+    if (limit !== undefined && (out.length >= limit.rows || bytes >= limit.bytes)) {
+      break;
+    }
+  }
+  return out;
 }
 
 /**
@@ -133,10 +152,11 @@ export function openSqliteStore(file: string, probe: StoreProbe = {}): SqliteSto
        ON CONFLICT (vault_id, record_id, author) DO UPDATE SET seq = max(seq, excluded.seq)`,
     ),
     bumpVault: db.prepare(`UPDATE vaults SET rv = ?, used_bytes = used_bytes + ? WHERE vault_id = ?`),
-    since: db.prepare<[Buffer, number], EnvelopeDbRow>(
+    since: db.prepare<[Buffer, number, string | null, string | null], EnvelopeDbRow>(
       `SELECT e.rv, e.record_id, e.kind, e.author, e.seq, e.bytes FROM envelopes e
        JOIN records r ON r.vault_id = e.vault_id AND r.record_id = e.record_id
        WHERE e.vault_id = ? AND e.rv > ? AND e.rv >= r.snapshot_rv AND r.deleted = 0 AND e.bytes IS NOT NULL
+         AND (? IS NULL OR hex(e.record_id) IN (SELECT value FROM json_each(?)))
        ORDER BY e.rv`,
     ),
     range: db.prepare<[Buffer, Buffer, number, number, number], EnvelopeDbRow>(
@@ -207,6 +227,7 @@ export function openSqliteStore(file: string, probe: StoreProbe = {}): SqliteSto
       q.insertMember.run(vault, 0, b(genesis));
       insertWraps(vault, wraps);
       saveCheckpoint(vault, checkpoint);
+      q.addUsed.run(membershipBytes([genesis], wraps), vault);
       if (indexSnapshot !== undefined) {
         insertEnvelopes(vault, 1, [indexSnapshot]);
         q.bumpVault.run(1, indexSnapshot.bytes.length, vault);
@@ -227,6 +248,7 @@ export function openSqliteStore(file: string, probe: StoreProbe = {}): SqliteSto
       // A taken seq or an already stored wrap throws out of the transaction, which rolls back the whole batch.
       entries.forEach((entry, i) => q.insertMember.run(vault, firstSeq + i, b(entry)));
       insertWraps(vault, wraps);
+      q.addUsed.run(membershipBytes(entries, wraps), vault);
     },
   );
   const commitEnvelopes = db.transaction(
@@ -332,16 +354,15 @@ export function openSqliteStore(file: string, probe: StoreProbe = {}): SqliteSto
         commitEnvelopes(vaultId, firstRv, envelopes, addedBytes);
         committed('commitEnvelopes');
       }),
-    envelopesSince: (vaultId, sinceRv, recordIds) => {
-      let rows = q.since.all(b(vaultId), sinceRv).map(toRow);
-      if (recordIds !== undefined) {
-        const wanted = new Set(recordIds.map((id) => Buffer.from(id).toString('hex')));
-        rows = rows.filter((r) => wanted.has(Buffer.from(r.recordId).toString('hex')));
-      }
-      return Promise.resolve(rows);
+    envelopesSince: (vaultId, sinceRv, recordIds, limit) => {
+      const scope =
+        recordIds === undefined
+          ? null
+          : JSON.stringify(recordIds.map((id) => Buffer.from(id).toString('hex').toUpperCase()));
+      return settle(() => page(q.since.iterate(b(vaultId), sinceRv, scope, scope), limit));
     },
-    updatesRange: (vaultId, recordId, author, from, to) =>
-      Promise.resolve(q.range.all(b(vaultId), b(recordId), author, from, to).map(toRow)),
+    updatesRange: (vaultId, recordId, author, from, to, limit) =>
+      settle(() => page(q.range.iterate(b(vaultId), b(recordId), author, from, to), limit)),
     blob: (vaultId, blobId): Promise<BlobInfo | undefined> => {
       const row = q.blob.get(b(vaultId), b(blobId));
       return Promise.resolve(

@@ -34,10 +34,11 @@ export class MembershipLogBuilder {
   #counter = 0;
   readonly #seed: Uint8Array;
 
-  constructor(seed: string) {
+  /** `relay`: pin an existing relay identity (several vaults on one relay); by default one derived from the seed. */
+  constructor(seed: string, relay?: Identity) {
     this.#seed = utf8(seed, 1000);
     this.vaultId = this.random(16);
-    this.relay = this.identity();
+    this.relay = relay ?? this.identity();
     this.recoveryKey = this.random(32);
     this.state = initialState({ vaultId: this.vaultId, pinnedRelayPk: this.relay.sigPk });
   }

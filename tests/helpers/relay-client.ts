@@ -66,13 +66,23 @@ export class RelayClient {
   }
 
   /** Connects and completes the handshake, checking the welcome's signature with the pinned relay key. */
-  static async connect(url: string, relayPk: Uint8Array, origin: string): Promise<RelayClient> {
+  static async connect(
+    url: string,
+    relayPk: Uint8Array,
+    origin: string,
+    extra: { invite?: string } = {},
+  ): Promise<RelayClient> {
     const ws = new WebSocket(url);
     await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
     const client = new RelayClient(ws);
     const nonce = sodium().randombytes_buf(32);
     // A relay that dies between `open` and `welcome` must fail the connect, not leave it waiting forever.
-    const hello = client.text({ type: 'hello', versions: [1], nonce: Buffer.from(nonce).toString('base64url') });
+    const hello = client.text({
+      type: 'hello',
+      versions: [1],
+      nonce: Buffer.from(nonce).toString('base64url'),
+      ...extra,
+    });
     const lost = client.closed.then(({ code }) => {
       throw new Error(`connection closed (${code}) before welcome`);
     });
@@ -139,7 +149,12 @@ export class RelayClient {
 export const localOrigin = (port: number): string => `http://localhost:${port}`;
 
 /** VAULT_CREATE for a builder's genesis: wraps for device 2 and the recovery principal, and an index snapshot. */
-export async function createVault(client: RelayClient, log: MembershipLogBuilder, origin: string): Promise<Reply> {
+export async function createVault(
+  client: RelayClient,
+  log: MembershipLogBuilder,
+  origin: string,
+  options: { indexPadding?: number } = {},
+): Promise<Reply> {
   const device = log.keys.get(2);
   const recovery = log.keys.get(1);
   const head = log.state.head;
@@ -167,7 +182,9 @@ export async function createVault(client: RelayClient, log: MembershipLogBuilder
     sig,
     genesis: log.entries[0] ?? new Uint8Array(0),
     wraps,
-    indexSnapshot,
+    // Padding after a real sealed snapshot: the relay reads only its header, as an attacker reusing one would.
+    indexSnapshot:
+      options.indexPadding === undefined ? indexSnapshot : concat(indexSnapshot, new Uint8Array(options.indexPadding)),
   });
 }
 

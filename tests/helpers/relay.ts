@@ -8,6 +8,7 @@ import type { Clock } from '#sync-server/clock';
 import { DEFAULT_LIMITS, type RelayLimits } from '#sync-server/limits/relay-limits';
 import { ephemeralRelayIdentity, type RelayIdentity } from '#sync-server/relay-identity';
 import type { RelayFaults } from '#sync-server/session/session-context';
+import type { VaultCreationPolicy } from '#sync-server/limits/vault-admission';
 import type { StoreProbe } from '#sync-server/store/sqlite-store';
 import { ready } from '#crypto';
 
@@ -33,6 +34,8 @@ export async function startTestRelay(
     dataDir?: string;
     identity?: RelayIdentity;
     trustedProxies?: string[];
+    vaultCreation?: VaultCreationPolicy;
+    freeDiskBytes?: () => Promise<number>;
   } = {},
 ): Promise<TestRelay> {
   await ready();
@@ -49,7 +52,9 @@ export async function startTestRelay(
       publicOrigin: undefined,
       limits: { ...DEFAULT_LIMITS, ...options.limits },
       trustedProxies: options.trustedProxies ?? [],
+      ...(options.vaultCreation === undefined ? {} : { vaultCreation: options.vaultCreation }),
     },
+    ...(options.freeDiskBytes === undefined ? {} : { freeDiskBytes: options.freeDiskBytes }),
     logger,
   });
   const { port } = await relay.listen(0, '127.0.0.1');

@@ -60,4 +60,14 @@ describe('client address behind a trusted proxy (issue 12 item 0)', () => {
     for (const spoofed of ['203.0.113.1', '203.0.113.2', '203.0.113.3']) codes.push(await connectAs(plain, spoofed));
     expect(codes).toEqual(['open', 'open', 1008]);
   });
+
+  // The merge of issue 12's two halves: the sockets-at-once cap (MAX_SOCKETS_PER_ADDRESS) counts the same
+  // resolved address as the connection rate; counting the proxy's would cap every client behind it together.
+  it('caps sockets open at once per client behind a trusted proxy, not per proxy', async () => {
+    relay = await startTestRelay({ limits: { maxSocketsPerAddress: 2 }, trustedProxies: ['127.0.0.1'] });
+    const url = relay.wsUrl;
+    expect([await connectAs(url, '203.0.113.1'), await connectAs(url, '203.0.113.1')]).toEqual(['open', 'open']);
+    expect(await connectAs(url, '203.0.113.1')).toBe(1008);
+    expect([await connectAs(url, '203.0.113.2'), await connectAs(url, '203.0.113.2')]).toEqual(['open', 'open']);
+  });
 });

@@ -18,7 +18,21 @@ describe('parseConfig', () => {
         trustedProxies: [],
         logLevel: 'info',
         limits: DEFAULT_LIMITS,
+        vaultCreation: { mode: 'open', inviteToken: undefined },
       },
+    });
+  });
+
+  it('reads who may create vaults, and refuses invite mode without a long enough token', () => {
+    const invite = parseConfig([], { VAULT_CREATION: 'invite', VAULT_INVITE_TOKEN: 'sixteen-chars-ok' }, '/');
+    expect(invite.kind === 'config' && invite.config.vaultCreation).toEqual({
+      mode: 'invite',
+      inviteToken: 'sixteen-chars-ok',
+    });
+    expect(parseConfig([], { VAULT_CREATION: 'invite', VAULT_INVITE_TOKEN: 'short' }, '/').kind).toBe('error');
+    expect(parseConfig([], { VAULT_CREATION: 'sometimes' }, '/').kind).toBe('error');
+    expect(parseConfig([], { VAULT_CREATION: 'closed' }, '/')).toMatchObject({
+      config: { vaultCreation: { mode: 'closed' } },
     });
   });
 

@@ -74,6 +74,8 @@ describe('relay memory under idle connections (security.md case 17)', () => {
     const relay = await startRelayProcess(bundle, dataDir, {
       CONNECTIONS_PER_MINUTE: '100000',
       AUTH_TIMEOUT_MS: '600000',
+      MAX_SOCKETS_PER_ADDRESS: '100000',
+      MAX_SOCKETS: '100000',
     });
     const rss = (): number =>
       Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${relay.child.pid ?? 0}/status`, 'utf8'))?.[1] ?? 0) *

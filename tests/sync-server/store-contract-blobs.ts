@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { bytes, collect, id, newVault, text, type ContractContext } from './store-contract-fixtures.ts';
+import { bytes, collect, GENESIS_BYTES, id, newVault, text, type ContractContext } from './store-contract-fixtures.ts';
 
 /** Encrypted attachments stored by chunks (PROTOCOL.md §12.2 BLOB_PUT / BLOB_CHUNK / BLOB_GET). */
 export function blobContract(ctx: ContractContext): void {
@@ -30,7 +30,7 @@ export function blobContract(ctx: ContractContext): void {
     expect(await store.blob(vaultId, blobId)).toEqual({ recordId, size: 6, received: 3, complete: false });
     await store.appendBlobChunk(vaultId, blobId, 3, bytes('def'), true);
     expect(await store.blob(vaultId, blobId)).toEqual({ recordId, size: 6, received: 6, complete: true });
-    expect(await store.vault(vaultId)).toEqual({ rv: 0, usedBytes: 6 });
+    expect(await store.vault(vaultId)).toEqual({ rv: 0, usedBytes: GENESIS_BYTES + 6 });
     expect(await store.blob(id(), blobId)).toBeUndefined();
   });
 
@@ -71,14 +71,14 @@ export function blobContract(ctx: ContractContext): void {
     const keep = id(32);
     await store.startBlob(vaultId, keep, blob.recordId, 3);
     await store.appendBlobChunk(vaultId, keep, 0, bytes('kkk'), true);
-    expect((await store.vault(vaultId))?.usedBytes).toBe(13);
+    expect((await store.vault(vaultId))?.usedBytes).toBe(GENESIS_BYTES + 13);
     await store.discardBlob(vaultId, blob.blobId);
     expect(await store.blob(vaultId, blob.blobId)).toBeUndefined();
     expect(await chunks(blob, 0)).toEqual([]);
-    expect((await store.vault(vaultId))?.usedBytes).toBe(3);
+    expect((await store.vault(vaultId))?.usedBytes).toBe(GENESIS_BYTES + 3);
     expect((await store.blob(vaultId, keep))?.complete).toBe(true);
     await store.discardBlob(vaultId, id(32));
-    expect((await store.vault(vaultId))?.usedBytes).toBe(3);
+    expect((await store.vault(vaultId))?.usedBytes).toBe(GENESIS_BYTES + 3);
   });
 
   test('restarting an unfinished upload clears its chunks and gives its bytes back to the quota', async () => {
@@ -86,7 +86,7 @@ export function blobContract(ctx: ContractContext): void {
     await blob.store.startBlob(blob.vaultId, blob.blobId, blob.recordId, 10);
     expect(await blob.store.blob(blob.vaultId, blob.blobId)).toMatchObject({ received: 0, complete: false });
     expect(await chunks(blob, 0)).toEqual([]);
-    expect((await blob.store.vault(blob.vaultId))?.usedBytes).toBe(0);
+    expect((await blob.store.vault(blob.vaultId))?.usedBytes).toBe(GENESIS_BYTES + 0);
   });
 
   test('starting a blob that is already stored keeps it whole', async () => {
@@ -94,6 +94,6 @@ export function blobContract(ctx: ContractContext): void {
     await blob.store.startBlob(blob.vaultId, blob.blobId, blob.recordId, 10);
     expect(await blob.store.blob(blob.vaultId, blob.blobId)).toMatchObject({ received: 10, complete: true });
     expect((await chunks(blob, 0)).map(([, b]) => b).join('')).toBe('aaaabbbbcc');
-    expect((await blob.store.vault(blob.vaultId))?.usedBytes).toBe(10);
+    expect((await blob.store.vault(blob.vaultId))?.usedBytes).toBe(GENESIS_BYTES + 10);
   });
 }

@@ -3,6 +3,7 @@ import {
   attempt,
   bodies,
   commit,
+  GENESIS_BYTES,
   id,
   newVault,
   size,
@@ -22,7 +23,7 @@ export function logContract(ctx: ContractContext): void {
     await store.commitEnvelopes(vaultId, 1, [update(r1, 2, 1), update(r1, 2, 2)], 10);
     await store.commitEnvelopes(vaultId, 3, [update(r2, 3, 1)], 5);
     await store.commitEnvelopes(vaultId, 4, [update(r1, 3, 1), update(r1, 2, 3)], 10);
-    expect(await store.vault(vaultId)).toEqual({ rv: 5, usedBytes: 25 });
+    expect(await store.vault(vaultId)).toEqual({ rv: 5, usedBytes: GENESIS_BYTES + 25 });
     const rows = await store.envelopesSince(vaultId, 0, undefined);
     expect(rows.map((r) => r.rv)).toEqual([1, 2, 3, 4, 5]);
     expect(rows[4]).toEqual({ rv: 5, recordId: r1, kind: 'update', author: 2, seq: 3, bytes: update(r1, 2, 3).bytes });
@@ -139,6 +140,45 @@ export function logContract(ctx: ContractContext): void {
     expect(await store.envelopesSince(id(), 0, undefined)).toEqual([]);
   });
 
+  test('serves pages by rv and by seq within a row and a byte limit, resuming exactly after the last one', async () => {
+    const store = ctx.store();
+    const [vaultId, a, b] = [await newVault(store), id(), id()];
+    for (let seq = 1; seq <= 5; seq++) await commit(store, vaultId, [update(a, 2, seq), update(b, 3, seq)]);
+    const all = bodies(await store.envelopesSince(vaultId, 0, undefined));
+    const paged: string[] = [];
+    for (let cursor = 0; ;) {
+      const page = await store.envelopesSince(vaultId, cursor, undefined, { rows: 3, bytes: 1 << 20 });
+      if (page.length === 0) break;
+      expect(page.length).toBeLessThanOrEqual(3);
+      paged.push(...bodies(page));
+      cursor = page.at(-1)?.rv ?? cursor;
+    }
+    expect(paged).toEqual(all);
+    // The byte limit stops after the row that reaches it, and always gives at least one row.
+    expect(bodies(await store.envelopesSince(vaultId, 0, undefined, { rows: 100, bytes: 1 }))).toEqual(['u2.1']);
+    expect(bodies(await store.envelopesSince(vaultId, 0, undefined, { rows: 100, bytes: 5 }))).toEqual([
+      'u2.1',
+      'u3.1',
+    ]);
+    expect(bodies(await store.envelopesSince(vaultId, 2, [b], { rows: 2, bytes: 1 << 20 }))).toEqual(['u3.2', 'u3.3']);
+    expect(bodies(await store.updatesRange(vaultId, a, 2, 2, 9, { rows: 2, bytes: 1 << 20 }))).toEqual([
+      'u2.2',
+      'u2.3',
+    ]);
+    expect(bodies(await store.updatesRange(vaultId, a, 2, 4, 9, { rows: 9, bytes: 1 }))).toEqual(['u2.4']);
+  });
+
+  test('counts membership entries and wraps in the vault’s used bytes (issue 12 item 3)', async () => {
+    const store = ctx.store();
+    const vaultId = await newVault(store);
+    const wraps = [{ recipient: 5, epoch: 0, bytes: new Uint8Array(64 * 1024) }];
+    expect(await store.appendMembership(vaultId, 1, [new Uint8Array(300)], wraps)).toBe(true);
+    expect((await store.vault(vaultId))?.usedBytes).toBe(GENESIS_BYTES + 300 + 64 * 1024);
+    // A refused append (seq taken) counts nothing.
+    expect(await store.appendMembership(vaultId, 1, [new Uint8Array(300)], [])).toBe(false);
+    expect((await store.vault(vaultId))?.usedBytes).toBe(GENESIS_BYTES + 300 + 64 * 1024);
+  });
+
   test('finds an accepted update by (record, author, seq); a resend commits nothing new', async () => {
     const store = ctx.store();
     const [vaultId, r] = [await newVault(store), id()];
@@ -151,7 +191,7 @@ export function logContract(ctx: ContractContext): void {
       attempt(() => store.commitEnvelopes(vaultId, 3, [update(r, 2, 1, 'other bytes')], 11)),
     ).rejects.toThrow();
     expect(await store.findUpdate(vaultId, r, 2, 1)).toEqual({ rv: 1, hash: first.hash });
-    expect(await store.vault(vaultId)).toEqual({ rv: 2, usedBytes: size([first, update(r, 2, 2)]) });
+    expect(await store.vault(vaultId)).toEqual({ rv: 2, usedBytes: GENESIS_BYTES + size([first, update(r, 2, 2)]) });
   });
 
   test('a failing commit leaves nothing behind: no envelope, record, mark, rv or bytes', async () => {
@@ -176,7 +216,7 @@ export function logContract(ctx: ContractContext): void {
       attempt(() => b.commitEnvelopes(vaultId, 1, [update(r, 3, 1, 'from-b')], 6)),
     ]);
     expect(results.filter((x) => x.status === 'fulfilled')).toHaveLength(1);
-    expect(await a.vault(vaultId)).toEqual({ rv: 1, usedBytes: 6 });
+    expect(await a.vault(vaultId)).toEqual({ rv: 1, usedBytes: GENESIS_BYTES + 6 });
     expect([...(await a.recordState(vaultId, r)).hw.values()]).toEqual([1]);
     expect(await a.envelopesSince(vaultId, 0, undefined)).toHaveLength(1);
   });
@@ -206,7 +246,7 @@ export function logContract(ctx: ContractContext): void {
     const [vaultId, r] = [await newVault(store), id()];
     const big = 2 ** 40 + 7;
     await store.commitEnvelopes(vaultId, 1, [update(r, 2 ** 33, big)], 2 ** 41);
-    expect(await store.vault(vaultId)).toEqual({ rv: 1, usedBytes: 2 ** 41 });
+    expect(await store.vault(vaultId)).toEqual({ rv: 1, usedBytes: GENESIS_BYTES + 2 ** 41 });
     expect((await store.recordState(vaultId, r)).hw).toEqual(new Map([[2 ** 33, big]]));
     expect((await store.findUpdate(vaultId, r, 2 ** 33, big))?.rv).toBe(1);
   });

@@ -10,6 +10,7 @@ export const APP_ERROR_CODES = [
   'app-outdated',
   'too-large',
   'relay-full',
+  'relay-closed',
   'sync-conflict',
   'record-closed',
   'link-ended',

@@ -16,6 +16,7 @@ const MESSAGES: Record<AppErrorCode, (error: unknown) => string> = {
   'app-outdated': () => m.error_app_outdated(),
   'too-large': () => m.error_too_large(),
   'relay-full': () => m.error_relay_full(),
+  'relay-closed': () => m.error_relay_closed(),
   'sync-conflict': () => m.error_sync_conflict(),
   'record-closed': () => m.error_record_closed(),
   'link-ended': () => m.error_link_ended(),

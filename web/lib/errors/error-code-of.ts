@@ -50,6 +50,7 @@ const WIRE_TO_APP: Record<WireErrorCode, AppErrorCode> = {
   unknown_vault: 'not-found',
   vault_exists: 'sync-conflict',
   revoked: 'access-denied',
+  vault_creation_refused: 'relay-closed',
   unknown_pairing: 'not-found',
   // A membership change the relay refused: the vault retries after syncing; the person sees a plain failure.
   member_bad_encoding: 'relay-failed',
@@ -91,6 +92,7 @@ const WIRE_TO_APP: Record<WireErrorCode, AppErrorCode> = {
   quota_exceeded: 'relay-full',
   slow_consumer: 'relay-busy',
   too_many_subscriptions: 'relay-busy',
+  disk_full: 'relay-busy',
   too_many_entries: 'too-large',
   too_many_principals: 'limit-exceeded',
   internal: 'relay-failed',
