@@ -34,6 +34,8 @@ export interface SessionContext {
   readonly admission: VaultAdmission;
   /** Refuses writes (disk_full) below the free-disk watermark. */
   readonly disk: DiskWatermark;
+  /** False when this connection sent presence faster than its rate (§12.3); the frame is then dropped. */
+  presenceAllowed(): boolean;
   /** Sends a binary frame to this connection (bounded by the slow-consumer limit). */
   sendFrame(frame: Uint8Array): void;
   /**

@@ -1,0 +1,90 @@
+import type { WSContext } from 'hono/ws';
+import { WIRE_ERRORS, type ErrorFrame, type WireErrorCode } from '#protocol';
+import type { Logger } from '../logger.ts';
+
+/** The parts of the `ws` socket under Hono's context that the relay uses (absent in some test doubles). */
+type RawSocket =
+  | {
+      bufferedAmount?: number;
+      ping?: () => void;
+      terminate?: () => void;
+      on?: (event: 'pong', listener: () => void) => void;
+    }
+  | undefined;
+
+/** Send queue above which streaming answers wait for the reader (§13.4). */
+const DRAIN_BELOW = 1024 * 1024;
+
+/** Everything one connection sends, and the three ways it ends (close frame, error close, TCP cut). */
+export interface SocketSender {
+  attach: (ws: WSContext) => void;
+  readonly closed: boolean;
+  /** The peer closed: nothing more is sent. */
+  markClosed: () => void;
+  buffered: () => number;
+  send: (data: string | Uint8Array) => void;
+  /** An error frame, then the close that §21.1 gives its code (if any). */
+  sendError: (code: WireErrorCode, message: string, extra?: Omit<ErrorFrame, 'type' | 'code' | 'message'>) => void;
+  close: (code: number, reason: string) => void;
+  /**
+   * Cuts the TCP connection at once, without a close frame: a reader that does not read would never receive
+   * one, and the close handshake would keep its queue pinned for another 30 s.
+   */
+  cut: (why: string) => void;
+  /** Resolves once the send queue is below 1 MiB: true, or false when the socket closed meanwhile. */
+  drained: () => Promise<boolean>;
+  ping: () => void;
+  onPong: (listener: () => void) => void;
+}
+
+export function createSocketSender(deps: { maxBufferedBytes: number; logger: Logger }): SocketSender {
+  let socket: WSContext | undefined;
+  let closed = false;
+  const raw = (): RawSocket => socket?.raw as RawSocket;
+  const buffered = (): number => raw()?.bufferedAmount ?? 0;
+  const close = (code: number, reason: string): void => {
+    if (closed) return;
+    closed = true;
+    socket?.close(code, reason);
+  };
+  const send = (data: string | Uint8Array): void => {
+    if (closed || socket === undefined) return;
+    // A reader too slow to drain its queue is cut off (1013) so one client cannot make the relay buffer forever.
+    if (buffered() + data.length > deps.maxBufferedBytes) {
+      close(1013, 'slow_consumer');
+      return;
+    }
+    socket.send(data as string | Uint8Array<ArrayBuffer>);
+  };
+  return {
+    attach: (ws) => {
+      socket = ws;
+    },
+    get closed() {
+      return closed;
+    },
+    markClosed: () => {
+      closed = true;
+    },
+    buffered,
+    send,
+    sendError: (code, message, extra = {}) => {
+      send(JSON.stringify({ type: 'error', code, message, ...extra } satisfies ErrorFrame));
+      const closeCode = WIRE_ERRORS[code].close;
+      if (closeCode !== undefined) close(closeCode, code);
+    },
+    close,
+    cut: (why) => {
+      if (closed) return;
+      deps.logger.info('socket cut', { why, buffered: buffered() });
+      closed = true;
+      raw()?.terminate?.();
+    },
+    drained: async () => {
+      while (!closed && buffered() > DRAIN_BELOW) await new Promise((r) => setTimeout(r, 5));
+      return !closed;
+    },
+    ping: () => raw()?.ping?.(),
+    onPong: (listener) => raw()?.on?.('pong', listener),
+  };
+}
