@@ -3,6 +3,7 @@ import { initialState, MembershipBatch, type MembershipState } from '#protocol';
 import { checkpointOf, decodeMembershipState } from './membership-checkpoint.ts';
 import type { RecordState, RelayStore } from '../store/relay-store.ts';
 import { LruMap } from './lru-map.ts';
+import { createUploadLedger, type UploadLedger } from './upload-ledger.ts';
 import { createVaultLock, type VaultLock } from './vault-lock.ts';
 
 /** A live session as the hub sees it: enough to fan out and to cut it off. */
@@ -31,6 +32,8 @@ export interface VaultHandle {
     readonly size: number;
   };
   readonly sessions: Set<HubSession>;
+  /** Blob uploads in progress and the quota they hold reserved (§9). */
+  readonly uploads: UploadLedger;
 }
 
 export interface VaultHub {
@@ -53,6 +56,9 @@ interface CacheEntry {
 
 /** A vault asked for this recently stays cached: its caller may not have attached its session yet. */
 const RECENT_MS = 1000;
+
+/** An upload idle this long gives its reservation back (its stored bytes stay, and it resumes when announced). */
+const IDLE_UPLOAD_MS = 10 * 60 * 1000;
 
 /** Entries validated between two yields to the event loop when a vault is replayed (about 30 ms of work). */
 const PAGE = 200;
@@ -119,6 +125,7 @@ export function createVaultHub(deps: {
     usedBytes,
     records: new LruMap(deps.recordCacheSize),
     sessions: new Set(),
+    uploads: createUploadLedger(IDLE_UPLOAD_MS),
   });
 
   return {

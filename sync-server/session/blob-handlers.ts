@@ -1,59 +1,13 @@
 import { BlobHasher, equal, toHex } from '#crypto';
 import type { ClientFrame } from '#protocol';
-import type { VaultHandle } from '../hub/vault-hub.ts';
 import { mayRead, mayWrite } from './record-access.ts';
 import { relayFrame } from './relay-frame.ts';
+import { requireRoom } from './quota.ts';
 import { refuse } from './wire-error.ts';
 import type { SessionContext } from './session-context.ts';
 
 /** Largest blob: a 100 MB attachment plus its stream overhead (26 + 17 bytes per 64 KiB). */
 export const MAX_BLOB_BYTES = 101 * 1024 * 1024;
-
-/** An upload in progress: whose it is and the quota it holds back (issue 12 item 6). */
-interface Upload {
-  principal: number;
-  size: number;
-  /** Announced bytes not stored yet, held out of the quota so parallel uploads cannot overshoot it. */
-  reserved: number;
-  touchedAt: number;
-}
-
-/** Uploads in progress per vault, whichever socket they came on: a cut socket's upload resumes on the next. */
-interface Ledger {
-  uploads: Map<string, Upload>;
-  reserved: number;
-}
-
-/** An upload idle this long gives its reservation back (its stored bytes stay, and it resumes when announced). */
-const IDLE_UPLOAD_MS = 10 * 60 * 1000;
-
-const ledgers = new WeakMap<VaultHandle, Ledger>();
-
-function ledgerOf(vault: VaultHandle, now: number): Ledger {
-  let ledger = ledgers.get(vault);
-  if (ledger === undefined) {
-    ledger = { uploads: new Map(), reserved: 0 };
-    ledgers.set(vault, ledger);
-  }
-  for (const [key, upload] of ledger.uploads)
-    if (now - upload.touchedAt > IDLE_UPLOAD_MS) {
-      ledger.reserved -= upload.reserved;
-      ledger.uploads.delete(key);
-    }
-  return ledger;
-}
-
-function release(ledger: Ledger, key: string): void {
-  const upload = ledger.uploads.get(key);
-  if (upload === undefined) return;
-  ledger.reserved -= upload.reserved;
-  ledger.uploads.delete(key);
-}
-
-/** Bytes reserved by uploads in progress, for quota checks outside blobs. */
-export function reservedBytes(vault: VaultHandle): number {
-  return ledgers.get(vault)?.reserved ?? 0;
-}
 
 function authenticated(ctx: SessionContext): NonNullable<SessionContext['auth']> {
   if (ctx.auth === undefined) refuse('not_authenticated', 'authenticate first');
@@ -78,28 +32,27 @@ export async function handleBlobPut(
   if (size > MAX_BLOB_BYTES || size < 2) refuse('too_large', 'blob size out of range');
   await vault.lock.run(async () => {
     const key = toHex(frame.blobId);
-    const ledger = ledgerOf(vault, ctx.clock.now());
+    const ledger = vault.uploads;
+    ledger.sweep(ctx.clock.now());
     const existing = await ctx.store.blob(vault.vaultId, frame.blobId);
     if (existing?.complete === true) {
       ctx.sendFrame(relayFrame(rid, { type: 'ACK', value: existing.size }));
       return;
     }
-    const current = ledger.uploads.get(key);
+    const current = ledger.get(key);
     // Resume: the same principal (or, after a restart, the first to come back) with the same size.
     const resume =
       existing !== undefined && existing.size === size && (current === undefined || current.principal === principal);
     const stored = resume ? existing.received : 0;
-    release(ledger, key);
-    if (vault.usedBytes + ledger.reserved + (size - stored) > ctx.limits.vaultQuotaBytes)
-      refuse('quota_exceeded', 'vault quota reached');
+    ledger.release(key);
+    requireRoom(ctx, vault, size - stored);
     await ctx.disk.check();
     if (!resume) {
       // startBlob clears an unfinished upload's chunks and gives their bytes back: so does the counter here.
       await ctx.store.startBlob(vault.vaultId, frame.blobId, frame.recordId, size);
       vault.usedBytes -= existing?.received ?? 0;
     }
-    ledger.uploads.set(key, { principal, size, reserved: size - stored, touchedAt: ctx.clock.now() });
-    ledger.reserved += size - stored;
+    ledger.start(key, { principal, size, reserved: size - stored, touchedAt: ctx.clock.now() });
     ctx.sendFrame(relayFrame(rid, { type: 'ACK', value: stored }));
   });
 }
@@ -117,16 +70,18 @@ export async function handleBlobChunk(
   const { vault, principal } = authenticated(ctx);
   await vault.lock.run(async () => {
     const key = toHex(frame.blobId);
-    const ledger = ledgerOf(vault, ctx.clock.now());
-    const upload = ledger.uploads.get(key);
+    const ledger = vault.uploads;
+    ledger.sweep(ctx.clock.now());
+    const upload = ledger.get(key);
     const info = await ctx.store.blob(vault.vaultId, frame.blobId);
     if (upload?.principal !== principal || info === undefined || info.complete)
       refuse('unknown_blob', 'announce the blob with BLOB_PUT first');
     const offset = Number(frame.offset);
     if (offset !== info.received) refuse('bad_frame', 'chunks must arrive in order', { expected: info.received });
     if (offset + frame.bytes.length > info.size) refuse('too_large', 'chunk beyond the announced size');
-    if (frame.bytes.length > upload.reserved || vault.usedBytes + ledger.reserved > ctx.limits.vaultQuotaBytes)
-      refuse('quota_exceeded', 'vault quota reached');
+    // The chunk is inside its reservation, and the vault (reservations included) is still inside its quota.
+    if (frame.bytes.length > upload.reserved) refuse('quota_exceeded', 'vault quota reached');
+    requireRoom(ctx, vault, 0);
     await ctx.disk.check();
     const complete = offset + frame.bytes.length === info.size;
     if (complete) {
@@ -136,17 +91,15 @@ export async function handleBlobChunk(
       if (!equal(hasher.digest(), frame.blobId)) {
         await ctx.store.discardBlob(vault.vaultId, frame.blobId);
         vault.usedBytes -= info.received;
-        release(ledger, key);
+        ledger.release(key);
         refuse('blob_hash_mismatch', 'uploaded bytes do not hash to the blob id');
       }
     }
     await ctx.store.appendBlobChunk(vault.vaultId, frame.blobId, offset, frame.bytes, complete);
     vault.usedBytes += frame.bytes.length;
-    upload.reserved -= frame.bytes.length;
-    ledger.reserved -= frame.bytes.length;
-    upload.touchedAt = ctx.clock.now();
+    ledger.consume(upload, frame.bytes.length, ctx.clock.now());
     if (complete) {
-      release(ledger, key);
+      ledger.release(key);
       ctx.sendFrame(relayFrame(rid, { type: 'ACK', value: info.size }));
     }
   });

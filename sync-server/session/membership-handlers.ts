@@ -2,6 +2,7 @@ import { isActive, keyringRecipients, principalAt, MembershipBatch, type ClientF
 import { checkpointOf } from '../hub/membership-checkpoint.ts';
 import { membershipBytes } from '../store/relay-store.ts';
 import { encodeNotice, relayFrame } from './relay-frame.ts';
+import { requireRoom } from './quota.ts';
 import { refuse } from './wire-error.ts';
 import { checkWraps } from './wrap-policy.ts';
 import type { SessionContext } from './session-context.ts';
@@ -111,7 +112,7 @@ export async function handleMemberAppend(
     // Entries and wraps are stored bytes like any other: they count against the quota (issue 12 item 3). A
     // stored wrap is never replaced (wrap_exists above), so each wrap's bytes are counted exactly once.
     const bytes = membershipBytes(frame.entries, wraps);
-    if (vault.usedBytes + bytes > ctx.limits.vaultQuotaBytes) refuse('quota_exceeded', 'vault quota reached');
+    requireRoom(ctx, vault, bytes);
     await ctx.disk.check();
     const checkpoint = frame.entries.length > 0 ? checkpointOf(state, before) : undefined;
     if (!(await ctx.store.appendMembership(vault.vaultId, firstSeq, frame.entries, wraps, checkpoint))) {

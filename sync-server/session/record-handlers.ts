@@ -2,7 +2,7 @@ import { equal, hash, toHex } from '#crypto';
 import { readEnvelopeHeader, type ClientFrame, type RecordGroup } from '#protocol';
 import type { EnvelopeRow, NewEnvelope } from '../store/relay-store.ts';
 import type { VaultHandle } from '../hub/vault-hub.ts';
-import { reservedBytes } from './blob-handlers.ts';
+import { requireRoom } from './quota.ts';
 import { fanOut, mayRead, mayWrite } from './record-access.ts';
 import { relayFrame } from './relay-frame.ts';
 import { refuse } from './wire-error.ts';
@@ -75,8 +75,7 @@ export async function handlePush(
       });
       bytes += update.length;
     }
-    if (vault.usedBytes + reservedBytes(vault) + bytes > ctx.limits.vaultQuotaBytes)
-      refuse('quota_exceeded', 'vault quota reached');
+    requireRoom(ctx, vault, bytes);
     if (fresh.length > 0) await ctx.disk.check();
     if (fresh.length > 0) {
       const firstRv = vault.rv + 1;
@@ -126,8 +125,7 @@ export async function handleSnapshotPut(
       if (!ok || (covered === 0 && header.coverage.has(author)))
         refuse('snapshot_not_covering', 'coverage differs from the updates held');
     }
-    if (vault.usedBytes + reservedBytes(vault) + frame.snapshot.length > ctx.limits.vaultQuotaBytes)
-      refuse('quota_exceeded', 'vault quota reached');
+    requireRoom(ctx, vault, frame.snapshot.length);
     await ctx.disk.check();
     const rv = vault.rv + 1;
     await ctx.store.commitEnvelopes(

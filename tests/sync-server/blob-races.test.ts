@@ -167,4 +167,21 @@ describe('blob uploads under races and cuts (issue 12 item 6)', () => {
     expect(resumed).toEqual({ type: 'ACK', value: 2 * CHUNK });
     expect(await sendChunks(second, b, 2 * CHUNK)).toEqual({ type: 'ACK', value: b.bytes.length });
   });
+
+  it('a reservation holds back the quota for membership entries too (before, only pushes and snapshots saw it)', async () => {
+    const a = await start(1024 * KiB);
+    const b = blob(1000 * KiB);
+    const put = { type: 'BLOB_PUT', blobId: b.id, recordId: RECORD, size: BigInt(b.bytes.length) } as const;
+    expect(await a.request(put)).toEqual({ type: 'ACK', value: 0 });
+    // 1000 KiB reserved of 1024: a device-add with a few KiB of wraps and entries no longer fits...
+    const first = log.entries.length;
+    for (let i = 0; i < 200; i++) log.addDevice(2, 0);
+    const append = { type: 'MEMBER_APPEND', entries: log.entries.slice(first), wraps: [], keyboxes: [] } as const;
+    const bytes = append.entries.reduce((n, e) => n + e.length, 0);
+    expect(bytes).toBeGreaterThan(24 * KiB);
+    expect(code(await a.request(append))).toBe('quota_exceeded');
+    // ...and once the upload is done (its reservation now stored bytes), the same append is still refused.
+    expect(await sendChunks(a, b, 0)).toEqual({ type: 'ACK', value: b.bytes.length });
+    expect(code(await a.request(append))).toBe('quota_exceeded');
+  });
 });

@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { ready } from '#crypto';
 import type { RelayFrame } from '#protocol';
 import type { HubSession, VaultHandle } from '#sync-server/hub/vault-hub';
+import { createUploadLedger } from '#sync-server/hub/upload-ledger';
 import { createVaultLock } from '#sync-server/hub/vault-lock';
 import { fanOut } from '#sync-server/session/record-access';
 import type { RelayFaults } from '#sync-server/session/session-context';
@@ -215,6 +216,7 @@ export async function checkFanOutRechecksRights(skipCheck: boolean): Promise<Che
     usedBytes: 0,
     records: new Map(),
     sessions: new Set([author, removed]),
+    uploads: createUploadLedger(0),
   };
   fanOut(vault, author, record, new Uint8Array(64), { skipCheck });
   return {
