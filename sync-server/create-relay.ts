@@ -15,6 +15,7 @@ import { createDiskWatermark } from './limits/disk-watermark.ts';
 import { createVaultAdmission } from './limits/vault-admission.ts';
 import type { RelayIdentity } from './relay-identity.ts';
 import type { RelayFaults } from './session/session-context.ts';
+import { backfillMembershipStates } from './hub/backfill-states.ts';
 import { createVaultHub } from './hub/vault-hub.ts';
 import type { Logger } from './logger.ts';
 import { securityHeaders } from './security-headers.ts';
@@ -45,6 +46,8 @@ export interface Relay {
   socketCount(): number;
   /** Vaults and record states held in memory (bounded by VAULT_CACHE_SIZE and RECORD_CACHE_SIZE). */
   cached(): { vaults: number; records: number };
+  /** Resolves, with their number, once the vaults stored before membership states were loaded once. */
+  backfilled(): Promise<number>;
   /** Closes every socket (1001 "going away"), stops listening, closes the store. */
   close(): Promise<void>;
 }
@@ -101,6 +104,9 @@ export function createRelay(deps: RelayDeps): Relay {
     logger.warn('no built app found: serving the relay only', { appDir: config.appDir });
   }
   let server: ServerType | undefined;
+  let closing = false;
+  /** The start-up replay of vaults stored before membership states (backfill-states.ts); awaited at close. */
+  let backfill: Promise<number> = Promise.resolve(0);
 
   app.use(
     '*',
@@ -185,6 +191,7 @@ export function createRelay(deps: RelayDeps): Relay {
       new Promise((resolve, reject) => {
         const s = serve({ fetch: app.fetch, port, hostname: host }, (info: AddressInfo) => {
           if (config.publicOrigin === undefined) origin = `http://localhost:${info.port}`;
+          backfill = backfillMembershipStates({ store, hub, logger, stopped: () => closing });
           resolve({ port: info.port, server: s });
         });
         s.once('error', reject);
@@ -193,7 +200,9 @@ export function createRelay(deps: RelayDeps): Relay {
       }),
     socketCount: () => sockets.size,
     cached: () => hub.cached(),
+    backfilled: () => backfill,
     close: async () => {
+      closing = true;
       clearInterval(sweep);
       for (const ws of sockets.keys()) ws.close(1001, 'relay shutting down');
       // Sockets that ignore the close handshake are cut after a grace period.
@@ -210,6 +219,7 @@ export function createRelay(deps: RelayDeps): Relay {
       }
       clearTimeout(grace);
       for (const client of wss.clients) client.terminate();
+      await backfill;
       await store.close();
     },
   };

@@ -71,7 +71,8 @@ export async function handleAuth(ctx: SessionContext, frame: Extract<ClientFrame
   if (key === undefined) {
     if ((await ctx.store.vault(frame.vaultId)) === undefined) refuse('unknown_vault', 'no such vault');
     // Every vault with principal rows has one for its genesis device; one stored before the rows were kept has
-    // none yet: loading it once (a replay) writes them.
+    // none until the start-up backfill (backfill-states.ts) reaches it. An AUTH in that window loads it now: the
+    // same one-time replay the backfill would do, shared with it through the hub, never repeated.
     if ((await ctx.store.principalKey(frame.vaultId, GENESIS_DEVICE)) !== undefined)
       refuse('auth_failed', 'bad signature');
     await ctx.hub.open(frame.vaultId);

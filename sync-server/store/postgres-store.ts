@@ -236,6 +236,15 @@ export async function openPostgresStore(
       const row = rows[0];
       return row && { seq: int(row.seq), state: new Uint8Array(row.state) };
     },
+    vaultsWithoutState: async (after, limit) => {
+      const { rows } = await pool.query<{ vault_id: Buffer }>(
+        `SELECT vault_id FROM ${s}.vaults v WHERE vault_id > $1
+           AND NOT EXISTS (SELECT 1 FROM ${s}.member_state m WHERE m.vault_id = v.vault_id)
+         ORDER BY vault_id LIMIT $2`,
+        [b(after), limit],
+      );
+      return rows.map((r) => new Uint8Array(r.vault_id));
+    },
     principalKey: async (vaultId, index) => {
       const { rows } = await pool.query<{ role: string; sig_pk: Buffer; active: boolean }>(
         `SELECT role, sig_pk, active FROM ${s}.principal_keys WHERE vault_id = $1 AND idx = $2`,

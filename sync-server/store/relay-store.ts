@@ -92,6 +92,11 @@ export interface RelayStore {
    */
   saveMembershipState(vaultId: Uint8Array, checkpoint: MembershipCheckpoint): Promise<void>;
   membershipState(vaultId: Uint8Array): Promise<{ seq: number; state: Uint8Array } | undefined>;
+  /**
+   * Vaults stored before the relay kept their membership state (schema 2), in id order after `after`, at most
+   * `limit`: the relay replays each once at start so no client request ever makes it replay a log.
+   */
+  vaultsWithoutState(after: Uint8Array, limit: number): Promise<Uint8Array[]>;
   /** One principal's signing key and status, so AUTH checks a signature before loading anything. */
   principalKey(vaultId: Uint8Array, index: number): Promise<PrincipalKey | undefined>;
   wraps(vaultId: Uint8Array, recipient: number, fromEpoch: number): Promise<Uint8Array[]>;

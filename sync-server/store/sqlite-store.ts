@@ -123,6 +123,10 @@ export function openSqliteStore(file: string, probe: StoreProbe = {}): SqliteSto
       `INSERT INTO member_state (vault_id, seq, state) VALUES (?, ?, ?)
        ON CONFLICT (vault_id) DO UPDATE SET seq = excluded.seq, state = excluded.state WHERE excluded.seq >= seq`,
     ),
+    stateless: db.prepare<[Buffer, number], { vault_id: Buffer }>(
+      `SELECT vault_id FROM vaults v WHERE vault_id > ?
+         AND NOT EXISTS (SELECT 1 FROM member_state s WHERE s.vault_id = v.vault_id) ORDER BY vault_id LIMIT ?`,
+    ),
     state: db.prepare<[Buffer], { seq: number; state: Buffer }>(
       `SELECT seq, state FROM member_state WHERE vault_id = ?`,
     ),
@@ -332,6 +336,8 @@ export function openSqliteStore(file: string, probe: StoreProbe = {}): SqliteSto
       const row = q.state.get(b(vaultId));
       return Promise.resolve(row && { seq: row.seq, state: new Uint8Array(row.state) });
     },
+    vaultsWithoutState: (after, limit) =>
+      Promise.resolve(q.stateless.all(b(after), limit).map((r) => new Uint8Array(r.vault_id))),
     principalKey: (vaultId, index) => {
       const row = q.key.get(b(vaultId), index);
       return Promise.resolve(

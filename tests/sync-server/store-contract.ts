@@ -153,6 +153,34 @@ export function describeStoreContract(
       expect(await store.principalKey(vaultId, 2)).toEqual(key(2, false));
     });
 
+    test('lists the vaults without a membership state, in id order and by pages, for the start-up replay', async () => {
+      const store = ctx.store();
+      const all = async (): Promise<string[]> => {
+        const seen: string[] = [];
+        let after: Uint8Array = new Uint8Array(0);
+        for (;;) {
+          const page = await store.vaultsWithoutState(after, 2);
+          seen.push(...page.map((v) => Buffer.from(v).toString('hex')));
+          const last = page.at(-1);
+          if (page.length < 2 || last === undefined) return seen;
+          after = last;
+        }
+      };
+      const legacy = id();
+      const current = id();
+      await store.createVault(legacy, bytes('g'), [], undefined);
+      const cp = { seq: 0, state: bytes('s'), keys: [] };
+      await store.createVault(current, bytes('g'), [], undefined, cp);
+      const hex = (v: Uint8Array) => Buffer.from(v).toString('hex');
+      const before = await all();
+      expect(before).toContain(hex(legacy));
+      expect(before).not.toContain(hex(current));
+      expect([...before].sort()).toEqual(before);
+      expect(new Set(before).size).toBe(before.length);
+      await store.saveMembershipState(legacy, cp);
+      expect(await all()).not.toContain(hex(legacy));
+    });
+
     test('calls afterCommit before each write resolves, and another handle then sees the write', async () => {
       const seen: string[] = [];
       const store = await ctx.open({ afterCommit: (what) => seen.push(what) });
