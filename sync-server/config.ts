@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { parseTrustedProxies } from './client-address.ts';
 import { DEFAULT_LIMITS, LIMIT_ENV, type RelayLimits } from './limits/relay-limits.ts';
+import { minBufferedBytes } from './limits/stream-budget.ts';
 import type { VaultCreationMode, VaultCreationPolicy } from './limits/vault-admission.ts';
 
 /** Everything the relay can be told at start, from the environment or from flags (flags win). */
@@ -110,6 +111,12 @@ export function parseConfig(
       return { kind: 'error', message: `${LIMIT_ENV[key]} must be a positive integer` };
     limits[key] = Number(text);
   }
+
+  if (limits.maxBufferedBytes < minBufferedBytes(limits.maxFrameBytes))
+    return {
+      kind: 'error',
+      message: `MAX_BUFFERED_BYTES must be at least MAX_FRAME_BYTES + 1 MiB (${minBufferedBytes(limits.maxFrameBytes)}), so a slow reader can always receive the largest frame`,
+    };
 
   const mode = env.VAULT_CREATION === undefined || env.VAULT_CREATION === '' ? 'open' : env.VAULT_CREATION;
   if (!['open', 'invite', 'closed'].includes(mode))

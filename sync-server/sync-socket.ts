@@ -6,6 +6,7 @@ import type { RelayLimits } from './limits/relay-limits.ts';
 import type { SocketGate } from './limits/socket-gate.ts';
 import type { DiskWatermark } from './limits/disk-watermark.ts';
 import type { VaultAdmission } from './limits/vault-admission.ts';
+import { streamBudget } from './limits/stream-budget.ts';
 import { createSocketMonitor, type SocketMonitor } from './limits/socket-monitor.ts';
 import type { Logger } from './logger.ts';
 import type { RelayIdentity } from './relay-identity.ts';
@@ -62,7 +63,11 @@ export function syncSocketEvents(deps: SocketDeps): WSEvents {
     clock: deps.clock,
   });
   const presence = createTokenBucket({ perSecond: PRESENCE_PER_SECOND, burst: PRESENCE_PER_SECOND, clock: deps.clock });
-  const out = createSocketSender({ maxBufferedBytes: deps.limits.maxBufferedBytes, logger: deps.logger });
+  const out = createSocketSender({
+    maxBufferedBytes: deps.limits.maxBufferedBytes,
+    drainBelow: streamBudget(deps.limits).drainBelow,
+    logger: deps.logger,
+  });
   let refusedInRow = 0;
   let welcomed = false;
   let authTimer: ReturnType<typeof setTimeout> | undefined;

@@ -1,4 +1,5 @@
 import { isActive, keyringRecipients, principalAt, MembershipBatch, type ClientFrame, NOTICE } from '#protocol';
+import { streamBudget } from '../limits/stream-budget.ts';
 import { checkpointOf } from '../hub/membership-checkpoint.ts';
 import { membershipBytes } from '../store/relay-store.ts';
 import { encodeNotice, relayFrame } from './relay-frame.ts';
@@ -32,17 +33,40 @@ export async function handleMemberGet(
   frame: Extract<ClientFrame, { type: 'MEMBER_GET' }>,
 ): Promise<void> {
   const auth = requireMember(ctx);
+  const { frameBytes } = streamBudget(ctx.limits);
   let since = frame.sinceSeq;
   for (;;) {
-    // One page at a time, at the reader's pace (§13.4): a long log never sits whole in the send queue.
-    if (!(await ctx.drained())) return;
+    // One page at a time, in frames of the stream budget, at the reader's pace (§13.4): a long log (or one of
+    // large entries) never sits whole in the send queue.
     const entries = await ctx.store.membership(auth.vault.vaultId, since, PAGE + 1);
     const more = entries.length > PAGE;
     const page = more ? entries.slice(0, PAGE) : entries;
-    ctx.sendFrame(relayFrame(rid, { type: 'MEMBER_ENTRIES', more, entries: page }));
+    const frames = splitBySize(page, frameBytes);
+    for (const [i, part] of frames.entries()) {
+      if (!(await ctx.drained())) return;
+      const last = i === frames.length - 1;
+      ctx.sendFrame(relayFrame(rid, { type: 'MEMBER_ENTRIES', more: more || !last, entries: part }));
+    }
     if (!more) return;
     since += PAGE;
   }
+}
+
+/** Consecutive runs of items whose sizes add up to at most `limit` (one larger item alone); at least one run. */
+function splitBySize(items: Uint8Array[], limit: number): Uint8Array[][] {
+  const runs: Uint8Array[][] = [[]];
+  let size = 0;
+  for (const item of items) {
+    const run = runs.at(-1) ?? [];
+    if (run.length > 0 && size + item.length > limit) {
+      runs.push([item]);
+      size = item.length;
+    } else {
+      run.push(item);
+      size += item.length;
+    }
+  }
+  return runs;
 }
 
 export async function handleWrapGet(

@@ -2,6 +2,7 @@ import { equal, hash, toHex } from '#crypto';
 import { readEnvelopeHeader, type ClientFrame, type RecordGroup } from '#protocol';
 import type { EnvelopeRow, NewEnvelope } from '../store/relay-store.ts';
 import type { VaultHandle } from '../hub/vault-hub.ts';
+import { streamBudget } from '../limits/stream-budget.ts';
 import { requireRoom } from './quota.ts';
 import { fanOut, mayRead, mayWrite } from './record-access.ts';
 import { relayFrame } from './relay-frame.ts';
@@ -213,7 +214,7 @@ export async function handleSync(
   const framesOf = (rows: EnvelopeRow[]): { rv: number; groups: RecordGroup[] }[] =>
     pack(
       rows.filter((row) => mayRead(vault.membership, principal, row.recordId)),
-      ctx.limits.maxFrameBytes,
+      streamBudget(ctx.limits).frameBytes,
     );
   let cursor = frame.sinceRv;
   for (let finished = false; !finished;) {
@@ -254,7 +255,7 @@ export async function handleFetch(
   while (from <= frame.toSeq) {
     const rows = await ctx.store.updatesRange(vault.vaultId, frame.recordId, frame.author, from, frame.toSeq, PAGE);
     if (rows.length === 0) break;
-    for (const out of pack(rows, ctx.limits.maxFrameBytes)) {
+    for (const out of pack(rows, streamBudget(ctx.limits).frameBytes)) {
       if (!(await ctx.drained())) return;
       ctx.sendFrame(relayFrame(rid, { type: 'RECORDS', rv: 0, groups: out.groups }));
       sent = true;

@@ -39,7 +39,8 @@ export interface SessionContext {
   /** Sends a binary frame to this connection (bounded by the slow-consumer limit). */
   sendFrame(frame: Uint8Array): void;
   /**
-   * Resolves once this connection's send queue is below 1 MiB: true, or false when the socket closed meanwhile
+   * Resolves once this connection's send queue is down to the stream budget (limits/stream-budget.ts): true, or
+   * false when the socket closed meanwhile
    * (the stream then stops). Streaming answers await it before each frame, never under the vault lock.
    */
   drained(): Promise<boolean>;

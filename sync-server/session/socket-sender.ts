@@ -12,9 +12,6 @@ type RawSocket =
     }
   | undefined;
 
-/** Send queue above which streaming answers wait for the reader (§13.4). */
-const DRAIN_BELOW = 1024 * 1024;
-
 /** Everything one connection sends, and the three ways it ends (close frame, error close, TCP cut). */
 export interface SocketSender {
   attach: (ws: WSContext) => void;
@@ -31,13 +28,18 @@ export interface SocketSender {
    * one, and the close handshake would keep its queue pinned for another 30 s.
    */
   cut: (why: string) => void;
-  /** Resolves once the send queue is below 1 MiB: true, or false when the socket closed meanwhile. */
+  /** Resolves once the send queue is at or below `drainBelow`: true, or false when the socket closed meanwhile. */
   drained: () => Promise<boolean>;
   ping: () => void;
   onPong: (listener: () => void) => void;
 }
 
-export function createSocketSender(deps: { maxBufferedBytes: number; logger: Logger }): SocketSender {
+export function createSocketSender(deps: {
+  maxBufferedBytes: number;
+  /** The stream budget's queue level (limits/stream-budget.ts) below which streaming answers send again. */
+  drainBelow: number;
+  logger: Logger;
+}): SocketSender {
   let socket: WSContext | undefined;
   let closed = false;
   const raw = (): RawSocket => socket?.raw as RawSocket;
@@ -81,7 +83,7 @@ export function createSocketSender(deps: { maxBufferedBytes: number; logger: Log
       raw()?.terminate?.();
     },
     drained: async () => {
-      while (!closed && buffered() > DRAIN_BELOW) await new Promise((r) => setTimeout(r, 5));
+      while (!closed && buffered() > deps.drainBelow) await new Promise((r) => setTimeout(r, 5));
       return !closed;
     },
     ping: () => raw()?.ping?.(),

@@ -26,7 +26,11 @@ describe('a vault larger than the send buffer (issue 12 item 5)', () => {
   beforeAll(async () => {
     await ready();
     log = new MembershipLogBuilder(`big-vault-${Date.now()}`).genesis();
-    relay = await startRelayFor(await bundleRelay(), log, { MAX_BUFFERED_BYTES: String(BUFFER) });
+    // A frame limit under the buffer (config.ts: MAX_BUFFERED_BYTES >= MAX_FRAME_BYTES + 1 MiB); updates are small.
+    relay = await startRelayFor(await bundleRelay(), log, {
+      MAX_BUFFERED_BYTES: String(BUFFER),
+      MAX_FRAME_BYTES: String(BUFFER - MiB),
+    });
     const origin = localOrigin(relay.port);
     const writer = await RelayClient.connect(`ws://127.0.0.1:${relay.port}/sync`, log.relay.sigPk, origin);
     expect((await createVault(writer, log, origin)).type).toBe('SESSION');

@@ -3,19 +3,25 @@
 // proxy every client was 127.0.0.1, so CONNECTIONS_PER_MINUTE was one cap for the whole relay.
 import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
+import { PROTOCOL_VERSION } from '#protocol';
 import { clientAddress } from '#sync-server/client-address';
 import { parseConfig } from '#sync-server/config';
 import { startTestRelay, type TestRelay } from '#tests/helpers/relay';
 
-/** Opens a socket with an X-Forwarded-For header; resolves 'open' if it stays open 300 ms, else its close code. */
+/**
+ * Opens a socket with an X-Forwarded-For header and says hello: 'open' once the relay welcomes it, else the close
+ * code of its refusal. Answers, not a timer, so a loaded machine cannot turn a slow refusal into 'open'.
+ */
 async function connectAs(url: string, forwardedFor: string): Promise<'open' | number> {
   const ws = new WebSocket(url, { headers: { 'X-Forwarded-For': forwardedFor } });
   return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve('open'), 300);
-    ws.on('close', (code) => {
-      clearTimeout(timer);
-      resolve(code);
+    ws.on('open', () =>
+      ws.send(JSON.stringify({ type: 'hello', versions: [PROTOCOL_VERSION], nonce: 'A'.repeat(43) })),
+    );
+    ws.on('message', (data: Buffer) => {
+      if ((JSON.parse(data.toString('utf8')) as { type: string }).type === 'welcome') resolve('open');
     });
+    ws.on('close', (code) => resolve(code));
   });
 }
 

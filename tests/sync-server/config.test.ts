@@ -58,6 +58,8 @@ describe('parseConfig', () => {
     [['--nope'], {}, 'nope'],
     [[], { MAX_FRAME_BYTES: '0' }, 'MAX_FRAME_BYTES'],
     [[], { MESSAGES_PER_SECOND: '1e3' }, 'MESSAGES_PER_SECOND'],
+    // A slow reader could never receive the largest frame: the send queue closes it first (1013).
+    [[], { MAX_BUFFERED_BYTES: '4194304' }, 'MAX_BUFFERED_BYTES must be at least MAX_FRAME_BYTES + 1 MiB'],
   ])('refuses %j %j with a message naming %s', (argv, env, word) => {
     const parsed = parseConfig(argv, env, '/');
     expect(parsed.kind).toBe('error');

@@ -7,7 +7,15 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Socket } from 'node:net';
 import { hash, toHex } from '#crypto';
-import { CLIENT_FRAME, decodeRelayPayload, encodeClientPayload, joinFrame, splitFrame } from '#protocol';
+import {
+  CLIENT_FRAME,
+  decodeRelayPayload,
+  encodeClientPayload,
+  joinFrame,
+  splitFrame,
+  type ClientFrame,
+  type RelayFrame,
+} from '#protocol';
 import type { MembershipLogBuilder } from '#tests/helpers/membership-log-builder';
 import { authenticate, localOrigin, RelayClient } from '#tests/helpers/relay-client';
 import { startRelayProcess, type RelayProcess } from './relay-process-harness.ts';
@@ -41,6 +49,21 @@ export const envelopeKey = (bytes: Uint8Array): string => toHex(hash(bytes));
 
 /** Sends SYNC since `sinceRv` (live 0) and reads the answer as `options` says. */
 export function readSync(client: RelayClient, sinceRv: number, options: ReadOptions = {}): Promise<SyncOutcome> {
+  return readStream(client, { type: 'SYNC', sinceRv, live: false, scope: [] }, options, (frame) =>
+    frame.type === 'SYNC_DONE' ? { doneRv: frame.rv } : false,
+  );
+}
+
+/**
+ * Sends `request` and reads its streamed answer (RECORDS, MEMBER_ENTRIES, BLOB_DATA frames) as `options` says,
+ * pausing the TCP socket to keep to `rate`. `ends` says which frame ends the answer (SYNC_DONE, the last page).
+ */
+export function readStream(
+  client: RelayClient,
+  request: ClientFrame,
+  options: ReadOptions,
+  ends: (frame: RelayFrame) => false | { doneRv?: number },
+): Promise<SyncOutcome> {
   const rid = 9_000 + Math.floor(Math.random() * 1000);
   const started = Date.now();
   const out: SyncOutcome = { end: 'done', envelopes: [], cursors: [], bytes: 0, ms: 0 };
@@ -63,18 +86,26 @@ export function readSync(client: RelayClient, sinceRv: number, options: ReadOpti
       const raw = splitFrame(new Uint8Array(data));
       if (raw.rid !== rid) return;
       const frame = decodeRelayPayload(raw.type, raw.payload);
-      if (frame?.type === 'SYNC_DONE') {
-        out.doneRv = frame.rv;
+      if (frame === undefined) return;
+      if (frame.type === 'RECORDS') {
+        out.cursors.push(frame.rv);
+        for (const group of frame.groups)
+          for (const envelope of group.envelopes) {
+            out.envelopes.push(envelopeKey(envelope));
+            out.bytes += envelope.length;
+          }
+      } else if (frame.type === 'MEMBER_ENTRIES') {
+        for (const entry of frame.entries) {
+          out.envelopes.push(envelopeKey(entry));
+          out.bytes += entry.length;
+        }
+      } else if (frame.type === 'BLOB_DATA') out.bytes += frame.bytes.length;
+      const done = ends(frame);
+      if (done !== false) {
+        if (done.doneRv !== undefined) out.doneRv = done.doneRv;
         finish('done');
         return;
       }
-      if (frame?.type !== 'RECORDS') return;
-      out.cursors.push(frame.rv);
-      for (const group of frame.groups)
-        for (const envelope of group.envelopes) {
-          out.envelopes.push(envelopeKey(envelope));
-          out.bytes += envelope.length;
-        }
       if (options.cutAfter !== undefined && out.bytes >= options.cutAfter) {
         client.ws.terminate();
         finish('cut');
@@ -96,9 +127,7 @@ export function readSync(client: RelayClient, sinceRv: number, options: ReadOpti
     void client.closed.then(({ code, reason }) => {
       if (out.ms === 0) finish({ code, reason });
     });
-    client.ws.send(
-      joinFrame(CLIENT_FRAME.SYNC, rid, encodeClientPayload({ type: 'SYNC', sinceRv, live: false, scope: [] })),
-    );
+    client.ws.send(joinFrame(CLIENT_FRAME[request.type], rid, encodeClientPayload(request)));
   });
 }
 
