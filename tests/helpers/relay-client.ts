@@ -237,6 +237,7 @@ export function snapshotEnvelope(
   author: number,
   recordId: Uint8Array,
   coverage: [number, number][],
+  yjsState = new Uint8Array([0, 0]),
 ): Uint8Array {
   const head = log.state.head;
   const key = log.keys.get(author);
@@ -244,7 +245,7 @@ export function snapshotEnvelope(
   if (head === null || key === undefined || secret === undefined) throw new Error('no head, key or epoch secret');
   return sealSnapshot(
     { author, epoch: log.state.epoch, mhead: head.seq, coverage },
-    { yjsState: new Uint8Array([0, 0]), time: 0, attribution: [] },
+    { yjsState, time: 0, attribution: [] },
     {
       vaultId: log.vaultId,
       recordId,

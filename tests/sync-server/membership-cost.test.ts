@@ -12,6 +12,7 @@ import { MembershipLogBuilder } from '#tests/helpers/membership-log-builder';
 import { longMembershipLog } from '#tests/helpers/long-membership-log';
 import { authenticate, createVault, localOrigin, RelayClient, type Reply } from '#tests/helpers/relay-client';
 import { startVaultRelay } from '#tests/helpers/relay-vault';
+import { watchHealthz } from './healthz-watch.ts';
 import { bundleRelay, startRelayProcess, type RelayProcess } from './relay-process-harness.ts';
 
 await ready();
@@ -74,6 +75,7 @@ describe('membership cost on the real relay process (issue 12)', () => {
       keyboxes: [],
     });
     expect(code(over)).toBe('too_many_entries');
+    const appendHealth = watchHealthz(relay.port);
     const appendStart = performance.now();
     for (let at = 0; at < entries.length; at += per) {
       const reply = await client.request({
@@ -85,6 +87,7 @@ describe('membership cost on the real relay process (issue 12)', () => {
       expect(reply).toMatchObject({ type: 'ACK', value: Math.min(at + per, entries.length) });
     }
     const appendMs = performance.now() - appendStart;
+    const appendHealthz = await appendHealth.stop();
     await nextMonitorLine(relay, relay.lines.length);
     const appendBlock = longestBlock(relay);
     client.close();
@@ -103,9 +106,11 @@ describe('membership cost on the real relay process (issue 12)', () => {
     });
     expect(code(zero)).toBe('auth_failed');
     const device = await connect(relay.port);
+    const reloadHealth = watchHealthz(relay.port);
     const loadStart = performance.now();
     expect(await authenticate(device.client, log, device.origin, 2)).toMatchObject({ type: 'SESSION', headSeq: 9999 });
     const loadMs = performance.now() - loadStart;
+    const reloadHealthz = await reloadHealth.stop();
     const wraps = await device.client.request({ type: 'WRAP_GET', fromEpoch: 0 });
     expect(wraps.type).toBe('WRAPS');
     await nextMonitorLine(relay, relay.lines.length);
@@ -113,8 +118,9 @@ describe('membership cost on the real relay process (issue 12)', () => {
     device.client.close();
 
     console.log(
-      `membership cost: 10,000 entries appended in ${appendMs.toFixed(0)} ms (longest block ${appendBlock} ms); ` +
-        `restart + AUTH reload in ${loadMs.toFixed(0)} ms (longest block ${reloadBlock} ms)`,
+      `membership cost: 10,000 entries appended in ${appendMs.toFixed(0)} ms (longest block ${appendBlock} ms, ` +
+        `slowest /healthz ${appendHealthz.maxMs} ms of ${appendHealthz.count}); restart + AUTH reload in ` +
+        `${loadMs.toFixed(0)} ms (longest block ${reloadBlock} ms, slowest /healthz ${reloadHealthz.maxMs} ms of ${reloadHealthz.count})`,
     );
     expect(Math.max(appendBlock, reloadBlock)).toBeLessThan(1000);
   }, 180_000);
