@@ -55,6 +55,15 @@ export function reservedBytes(vault: VaultHandle): number {
   return ledgers.get(vault)?.reserved ?? 0;
 }
 
+/**
+ * Checked under the vault lock, where the membership is the one the write commits against: a frame that waited
+ * for the lock while its sender was removed (or the record deleted) stores nothing.
+ */
+function mayUpload(vault: VaultHandle, principal: number, recordId: Uint8Array): void {
+  if (!mayWrite(vault.membership, principal) || !mayRead(vault.membership, principal, recordId))
+    refuse('forbidden', 'no right to this record');
+}
+
 function authenticated(ctx: SessionContext): NonNullable<SessionContext['auth']> {
   if (ctx.auth === undefined) refuse('not_authenticated', 'authenticate first');
   return ctx.auth;
@@ -72,11 +81,10 @@ export async function handleBlobPut(
   frame: Extract<ClientFrame, { type: 'BLOB_PUT' }>,
 ): Promise<void> {
   const { vault, principal } = authenticated(ctx);
-  if (!mayWrite(vault.membership, principal) || !mayRead(vault.membership, principal, frame.recordId))
-    refuse('forbidden', 'no right to this record');
   const size = Number(frame.size);
   if (size > MAX_BLOB_BYTES || size < 2) refuse('too_large', 'blob size out of range');
   await vault.lock.run(async () => {
+    mayUpload(vault, principal, frame.recordId);
     const key = toHex(frame.blobId);
     const ledger = ledgerOf(vault, ctx.clock.now());
     const existing = await ctx.store.blob(vault.vaultId, frame.blobId);
@@ -122,6 +130,7 @@ export async function handleBlobChunk(
     const info = await ctx.store.blob(vault.vaultId, frame.blobId);
     if (upload?.principal !== principal || info === undefined || info.complete)
       refuse('unknown_blob', 'announce the blob with BLOB_PUT first');
+    mayUpload(vault, principal, info.recordId);
     const offset = Number(frame.offset);
     if (offset !== info.received) refuse('bad_frame', 'chunks must arrive in order', { expected: info.received });
     if (offset + frame.bytes.length > info.size) refuse('too_large', 'chunk beyond the announced size');
