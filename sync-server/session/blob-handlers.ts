@@ -1,7 +1,7 @@
 import { BlobHasher, equal, toHex } from '#crypto';
 import type { ClientFrame } from '#protocol';
 import type { VaultHandle } from '../hub/vault-hub.ts';
-import { mayRead, mayWrite } from './record-access.ts';
+import { mayRead, mayWrite, readsRecords } from './record-access.ts';
 import { relayFrame } from './relay-frame.ts';
 import { refuse } from './wire-error.ts';
 import type { SessionContext } from './session-context.ts';
@@ -168,6 +168,8 @@ export async function handleBlobGet(
   frame: Extract<ClientFrame, { type: 'BLOB_GET' }>,
 ): Promise<void> {
   const { vault, principal } = authenticated(ctx);
+  // Before the lookup: a principal that reads no record must not learn which blob ids exist either.
+  if (!readsRecords(vault.membership, principal)) refuse('forbidden', 'this principal reads no records');
   const info = await ctx.store.blob(vault.vaultId, frame.blobId);
   if (info?.complete !== true) refuse('unknown_blob', 'no such blob');
   if (!mayRead(vault.membership, principal, info.recordId)) refuse('forbidden', 'no right to this blob');

@@ -499,6 +499,12 @@ const TABLE: Record<string, Row[]> = {
       send: (v) => v.recovery.request({ type: 'BLOB_GET', blobId: v.blobs.stored.id, offset: 0n }),
     },
     {
+      who: 'the recovery principal',
+      attempt: 'asks for a blob id that does not exist (no answer tells which ids exist)',
+      expected: 'forbidden',
+      send: (v) => v.recovery.request({ type: 'BLOB_GET', blobId: v.log.random(32), offset: 0n }),
+    },
+    {
       who: 'an assistant',
       attempt: 'reads the blob of the deleted record',
       expected: 'forbidden',
