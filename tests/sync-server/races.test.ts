@@ -2,6 +2,7 @@
 // result, on the real store (SQLite, and PostgreSQL when it answers). Each race runs in a fresh vault per seed;
 // the seed draws the variant, the order in which the two sockets' frames go out and the pauses between them,
 // and the store's delays. CARNET_SEED=<n> replays run 0 with seed n; 20 seeds by default, 200 with CARNET_LONG=1.
+// A replay repeats a run's plan; the relay's own timing (and the other runs in parallel) may still move it.
 // Blob uploads under a quota, cuts and garbage are in blob-races.test.ts; here the same blob id is raced.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { equal, ready, toHex } from '#crypto';
