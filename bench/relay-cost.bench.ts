@@ -34,7 +34,7 @@ const pushes = Array.from({ length: 64 }, (_, i) => {
   return { recordId, update: updateEnvelope(log, 2, recordId, Math.floor(i / records.length) + 1, body) };
 });
 const bigRecord = new Uint8Array(16).fill(0xbb);
-const snapshot = snapshotEnvelope(log, 2, bigRecord, [], new Uint8Array(4 * MiB - 4096).fill(3));
+const snapshot = snapshotEnvelope(log, 2, bigRecord, [], undefined, new Uint8Array(4 * MiB - 4096).fill(3));
 
 const phases: [string, HealthzFigures, number][] = [];
 const phase = async (name: string, run: () => Promise<void>): Promise<void> => {

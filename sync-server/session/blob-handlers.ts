@@ -1,6 +1,7 @@
 import { BlobHasher, equal, toHex } from '#crypto';
 import type { ClientFrame } from '#protocol';
-import { mayRead, mayWrite } from './record-access.ts';
+import type { VaultHandle } from '../hub/vault-hub.ts';
+import { mayRead, mayWrite, readsRecords } from './record-access.ts';
 import { relayFrame } from './relay-frame.ts';
 import { requireRoom } from './quota.ts';
 import { refuse } from './wire-error.ts';
@@ -8,6 +9,15 @@ import type { SessionContext } from './session-context.ts';
 
 /** Largest blob: a 100 MB attachment plus its stream overhead (26 + 17 bytes per 64 KiB). */
 export const MAX_BLOB_BYTES = 101 * 1024 * 1024;
+
+/**
+ * Checked under the vault lock, where the membership is the one the write commits against: a frame that waited
+ * for the lock while its sender was removed (or the record deleted) stores nothing.
+ */
+function mayUpload(vault: VaultHandle, principal: number, recordId: Uint8Array): void {
+  if (!mayWrite(vault.membership, principal) || !mayRead(vault.membership, principal, recordId))
+    refuse('forbidden', 'no right to this record');
+}
 
 function authenticated(ctx: SessionContext): NonNullable<SessionContext['auth']> {
   if (ctx.auth === undefined) refuse('not_authenticated', 'authenticate first');
@@ -26,11 +36,10 @@ export async function handleBlobPut(
   frame: Extract<ClientFrame, { type: 'BLOB_PUT' }>,
 ): Promise<void> {
   const { vault, principal } = authenticated(ctx);
-  if (!mayWrite(vault.membership, principal) || !mayRead(vault.membership, principal, frame.recordId))
-    refuse('forbidden', 'no right to this record');
   const size = Number(frame.size);
   if (size > MAX_BLOB_BYTES || size < 2) refuse('too_large', 'blob size out of range');
   await vault.lock.run(async () => {
+    mayUpload(vault, principal, frame.recordId);
     const key = toHex(frame.blobId);
     const ledger = vault.uploads;
     ledger.sweep(ctx.clock.now());
@@ -76,6 +85,7 @@ export async function handleBlobChunk(
     const info = await ctx.store.blob(vault.vaultId, frame.blobId);
     if (upload?.principal !== principal || info === undefined || info.complete)
       refuse('unknown_blob', 'announce the blob with BLOB_PUT first');
+    mayUpload(vault, principal, info.recordId);
     const offset = Number(frame.offset);
     if (offset !== info.received) refuse('bad_frame', 'chunks must arrive in order', { expected: info.received });
     if (offset + frame.bytes.length > info.size) refuse('too_large', 'chunk beyond the announced size');
@@ -112,6 +122,8 @@ export async function handleBlobGet(
   frame: Extract<ClientFrame, { type: 'BLOB_GET' }>,
 ): Promise<void> {
   const { vault, principal } = authenticated(ctx);
+  // Before the lookup: a principal that reads no record must not learn which blob ids exist either.
+  if (!readsRecords(vault.membership, principal)) refuse('forbidden', 'this principal reads no records');
   const info = await ctx.store.blob(vault.vaultId, frame.blobId);
   if (info?.complete !== true) refuse('unknown_blob', 'no such blob');
   if (!mayRead(vault.membership, principal, info.recordId)) refuse('forbidden', 'no right to this blob');

@@ -94,6 +94,9 @@ export async function handleMemberAppend(
   if (frame.entries.length > ctx.limits.maxMemberEntries) {
     refuse('too_many_entries', `at most ${ctx.limits.maxMemberEntries} entries per append`);
   }
+  // The relay stores no keybox until it serves professionals (sharing issue): acknowledging one it drops would
+  // tell the writer a keybox is on file that nobody can fetch (PROTOCOL.md §12.2).
+  if (frame.keyboxes.length > 0) refuse('forbidden', 'this relay stores no keyboxes yet');
   await vault.lock.run(async () => {
     if (!isActive(vault.membership, auth.principal)) refuse('revoked', 'this key was removed from the vault');
     const before = vault.membership;

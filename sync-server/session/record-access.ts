@@ -8,12 +8,19 @@ export function mayWrite(state: MembershipState, principal: number): boolean {
 }
 
 /**
+ * May `principal` read records at all? Devices; never the recovery principal, whose session only admits a device
+ * (§11.3). Professionals will read their share's scope (sharing issue; their sessions are refused until then).
+ */
+export function readsRecords(state: MembershipState, principal: number): boolean {
+  return isActive(state, principal) && principalAt(state, principal)?.role === 'device';
+}
+
+/**
  * May `principal` read `recordId` now? Members' devices read everything not deleted; professional scopes come
  * with the sharing issue (their sessions are refused at AUTH until then).
  */
 export function mayRead(state: MembershipState, principal: number, recordId: Uint8Array): boolean {
-  if (!isActive(state, principal) || state.deletedRecords.has(toHex(recordId))) return false;
-  return principalAt(state, principal)?.role === 'device';
+  return readsRecords(state, principal) && !state.deletedRecords.has(toHex(recordId));
 }
 
 /**

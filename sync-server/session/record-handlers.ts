@@ -4,7 +4,7 @@ import type { EnvelopeRow, NewEnvelope } from '../store/relay-store.ts';
 import type { VaultHandle } from '../hub/vault-hub.ts';
 import { streamBudget } from '../limits/stream-budget.ts';
 import { requireRoom } from './quota.ts';
-import { fanOut, mayRead, mayWrite } from './record-access.ts';
+import { fanOut, mayRead, mayWrite, readsRecords } from './record-access.ts';
 import { relayFrame } from './relay-frame.ts';
 import { refuse } from './wire-error.ts';
 import type { SessionContext } from './session-context.ts';
@@ -207,6 +207,8 @@ export async function handleSync(
   frame: Extract<ClientFrame, { type: 'SYNC' }>,
 ): Promise<void> {
   const { vault, principal, self } = authenticated(ctx);
+  // Not an empty catch-up: its SYNC_DONE would still tell the vault's rv to a principal that reads nothing.
+  if (!readsRecords(vault.membership, principal)) refuse('forbidden', 'this principal reads no records');
   if (frame.scope.length > 10_000) refuse('too_many_subscriptions', 'subscription cap reached');
   for (const id of frame.scope)
     if (!mayRead(vault.membership, principal, id)) refuse('forbidden', 'no right to a record in scope');

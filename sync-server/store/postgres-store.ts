@@ -372,11 +372,14 @@ export async function openPostgresStore(
           ]);
           return;
         }
-        // A stored blob (content-addressed) is kept whole; an unfinished upload restarts from 0 and gives its
-        // bytes back to the quota.
+        // A stored blob (content-addressed) is kept whole; an unfinished upload restarts from 0 under the new
+        // announce's record and size (nothing of an earlier announce sticks) and gives its bytes back.
         if (existing.complete) return;
         await c.query(`DELETE FROM ${s}.blob_chunks WHERE vault_id = $1 AND blob_id = $2`, [vault, blob]);
-        await c.query(`UPDATE ${s}.blobs SET received = 0 WHERE vault_id = $1 AND blob_id = $2`, [vault, blob]);
+        await c.query(
+          `UPDATE ${s}.blobs SET received = 0, record_id = $3, size = $4 WHERE vault_id = $1 AND blob_id = $2`,
+          [vault, blob, b(recordId), size],
+        );
         await addUsed(c, vault, -int(existing.received));
       }),
     appendBlobChunk: (vaultId, blobId, offset, bytes, complete) =>

@@ -135,6 +135,10 @@ export interface RelayStore {
   ): Promise<EnvelopeRow[]>;
 
   blob(vaultId: Uint8Array, blobId: Uint8Array): Promise<BlobInfo | undefined>;
+  /**
+   * Starts an upload, or restarts an unfinished one from 0 under this record and size (its chunks dropped and
+   * their bytes given back); a complete blob is kept whole.
+   */
   startBlob(vaultId: Uint8Array, blobId: Uint8Array, recordId: Uint8Array, size: number): Promise<void>;
   /** Appends a chunk at `offset`; when `complete`, marks the blob complete in the same transaction. */
   appendBlobChunk(

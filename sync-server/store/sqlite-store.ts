@@ -172,7 +172,8 @@ export function openSqliteStore(file: string, probe: StoreProbe = {}): SqliteSto
     ),
     startBlob: db.prepare(
       `INSERT INTO blobs (vault_id, blob_id, record_id, size) VALUES (?, ?, ?, ?)
-       ON CONFLICT (vault_id, blob_id) DO UPDATE SET received = 0 WHERE complete = 0`,
+       ON CONFLICT (vault_id, blob_id) DO UPDATE SET received = 0, record_id = excluded.record_id, size = excluded.size
+       WHERE complete = 0`,
     ),
     blobBytes: db.prepare<[Buffer, Buffer], { total: number | null }>(
       `SELECT sum(length(bytes)) AS total FROM blob_chunks WHERE vault_id = ? AND blob_id = ?`,
@@ -276,8 +277,8 @@ export function openSqliteStore(file: string, probe: StoreProbe = {}): SqliteSto
   const startBlob = db.transaction((vaultId: Uint8Array, blobId: Uint8Array, recordId: Uint8Array, size: number) => {
     const vault = b(vaultId);
     const info = q.blob.get(vault, b(blobId));
-    // A complete blob is content-addressed and final: never wipe it. An unfinished upload restarts from 0 and
-    // gives the bytes it had stored back to the quota.
+    // A complete blob is content-addressed and final: never wipe it. An unfinished upload restarts from 0 under
+    // the new announce's record and size (nothing of an earlier announce sticks) and gives its bytes back.
     if (info?.complete === 1) return;
     const stored = q.blobBytes.get(vault, b(blobId))?.total ?? 0;
     q.clearChunks.run(vault, b(blobId));

@@ -231,37 +231,45 @@ export function updateEnvelope(
   );
 }
 
-/** A real sealed snapshot envelope covering `coverage`. */
+/** A real sealed snapshot envelope covering `coverage` (at the current epoch unless `epoch` is given). */
 export function snapshotEnvelope(
   log: MembershipLogBuilder,
   author: number,
   recordId: Uint8Array,
   coverage: [number, number][],
+  epoch = log.state.epoch,
   yjsState = new Uint8Array([0, 0]),
 ): Uint8Array {
   const head = log.state.head;
   const key = log.keys.get(author);
-  const secret = log.epochSecrets[log.state.epoch];
+  const secret = log.epochSecrets[epoch];
   if (head === null || key === undefined || secret === undefined) throw new Error('no head, key or epoch secret');
   return sealSnapshot(
-    { author, epoch: log.state.epoch, mhead: head.seq, coverage },
+    { author, epoch, mhead: head.seq, coverage },
     { yjsState, time: 0, attribution: [] },
     {
       vaultId: log.vaultId,
       recordId,
-      key: recordKey(secret, log.vaultId, recordId, log.state.epoch, hash(recordId)),
+      key: recordKey(secret, log.vaultId, recordId, epoch, hash(recordId)),
       authorSk: key.sigSk,
       headHash: head.hash,
     },
   );
 }
 
-/** Wraps of the current epoch for every keyring recipient, as a rotating append must carry (§12.2). */
-export function rotationWraps(log: MembershipLogBuilder, author: number): Uint8Array[] {
+/**
+ * Wraps of the current epoch for every keyring recipient, as a rotating append must carry (§12.2), or for the
+ * `recipients` given (a device just added).
+ */
+export function rotationWraps(
+  log: MembershipLogBuilder,
+  author: number,
+  recipients: readonly number[] = keyringRecipients(log.state),
+): Uint8Array[] {
   const head = log.state.head;
   const authorKey = log.keys.get(author);
   if (head === null || authorKey === undefined) throw new Error('no head');
-  return keyringRecipients(log.state).map((recipient) =>
+  return recipients.map((recipient) =>
     sealKeyringWrap(
       { epoch: log.state.epoch, recipient, author, mhead: head.seq },
       log.epochSecrets.slice(0, log.state.epoch + 1),
@@ -272,5 +280,26 @@ export function rotationWraps(log: MembershipLogBuilder, author: number): Uint8A
         authorSk: authorKey.sigSk,
       },
     ),
+  );
+}
+
+/**
+ * A structurally valid keyring wrap with garbage secrets, sealed and signed by `signer` under header `h` (which
+ * may lie about its author): what an attacker files to break another principal's keyring (§8.2).
+ */
+export function garbageWrap(
+  log: MembershipLogBuilder,
+  h: { epoch: number; recipient: number; author: number; mhead: number },
+  signer: number,
+): Uint8Array {
+  return sealKeyringWrap(
+    h,
+    Array.from({ length: h.epoch + 1 }, () => log.random(32)),
+    {
+      vaultId: log.vaultId,
+      headHash: log.state.head?.hash ?? new Uint8Array(32),
+      recipientBoxPk: log.keys.get(h.recipient)?.boxPk ?? log.relay.boxPk,
+      authorSk: log.keys.get(signer)?.sigSk ?? new Uint8Array(64),
+    },
   );
 }

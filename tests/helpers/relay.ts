@@ -10,6 +10,7 @@ import { ephemeralRelayIdentity, type RelayIdentity } from '#sync-server/relay-i
 import type { RelayFaults } from '#sync-server/session/session-context';
 import type { VaultCreationPolicy } from '#sync-server/limits/vault-admission';
 import type { StoreProbe } from '#sync-server/store/sqlite-store';
+import type { RelayStore } from '#sync-server/store/relay-store';
 import { ready } from '#crypto';
 
 export interface TestRelay {
@@ -23,7 +24,7 @@ export interface TestRelay {
   stop(): Promise<void>;
 }
 
-/** A real relay on a real socket, over a real SQLite file in a temporary folder. */
+/** A real relay on a real socket, over a real SQLite file in a temporary folder (or the store given). */
 export async function startTestRelay(
   options: {
     appDir?: string;
@@ -36,6 +37,8 @@ export async function startTestRelay(
     trustedProxies?: string[];
     vaultCreation?: VaultCreationPolicy;
     freeDiskBytes?: () => Promise<number>;
+    /** A store of the test's own (PostgreSQL, or one wrapped to hold or jitter calls); else SQLite in `dataDir`. */
+    store?: RelayStore;
   } = {},
 ): Promise<TestRelay> {
   await ready();
@@ -43,7 +46,7 @@ export async function startTestRelay(
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'carnet-relay-'));
   const logger = createMemoryLogger();
   const relay = createRelay({
-    store: openSqliteStore(path.join(dataDir, 'relay.sqlite'), options.probe),
+    store: options.store ?? openSqliteStore(path.join(dataDir, 'relay.sqlite'), options.probe),
     identity,
     ...(options.faults === undefined ? {} : { faults: options.faults }),
     clock: options.clock ?? { now: () => Date.now() },

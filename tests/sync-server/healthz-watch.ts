@@ -15,7 +15,7 @@ export interface HealthzFigures {
 
 export function watchHealthz(port: number): { stop(): Promise<HealthzFigures> } {
   const figures: HealthzFigures = { maxMs: 0, count: 0, failures: 0 };
-  let running = true;
+  const state = { running: true };
   const once = (): Promise<void> =>
     new Promise((resolve) => {
       const started = performance.now();
@@ -34,14 +34,14 @@ export function watchHealthz(port: number): { stop(): Promise<HealthzFigures> } 
       });
     });
   const loop = (async () => {
-    while (running) {
+    while (state.running) {
       await once();
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   })();
   return {
     stop: async () => {
-      running = false;
+      state.running = false;
       await loop;
       return { ...figures, maxMs: Math.round(figures.maxMs) };
     },

@@ -89,6 +89,18 @@ export function blobContract(ctx: ContractContext): void {
     expect((await blob.store.vault(blob.vaultId))?.usedBytes).toBe(GENESIS_BYTES + 0);
   });
 
+  test('restarting an unfinished upload takes the new record and size: nothing of the earlier announce sticks', async () => {
+    const blob = await uploaded(false);
+    const other = id();
+    await blob.store.startBlob(blob.vaultId, blob.blobId, other, 4);
+    expect(await blob.store.blob(blob.vaultId, blob.blobId)).toEqual({
+      recordId: other,
+      size: 4,
+      received: 0,
+      complete: false,
+    });
+  });
+
   test('starting a blob that is already stored keeps it whole', async () => {
     const blob = await uploaded(true);
     await blob.store.startBlob(blob.vaultId, blob.blobId, blob.recordId, 10);

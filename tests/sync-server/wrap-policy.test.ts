@@ -3,9 +3,8 @@
 // bytes to every member. On a16b06f each of these attacks was answered ACK and the honest wrap replaced.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ready, toHex } from '#crypto';
-import { sealKeyringWrap } from '#crypto/keyring-wrap';
 import { startVaultRelay, type VaultRelay } from '#tests/helpers/relay-vault';
-import { authenticate, rotationWraps, type RelayClient, type Reply } from '#tests/helpers/relay-client';
+import { authenticate, garbageWrap, rotationWraps, type RelayClient, type Reply } from '#tests/helpers/relay-client';
 
 await ready();
 
@@ -18,18 +17,8 @@ describe('keyring wraps: only the author, for an entitled recipient, at the curr
   /** Honest wraps by recipient, as WRAP_GET must keep serving them (hex of every epoch's wrap, in order). */
   const honest = new Map<number, string[]>();
 
-  /** A structurally valid wrap with garbage secrets, sealed and signed by `signer` under header `h`. */
-  const garbageWrap = (h: { epoch: number; recipient: number; author: number; mhead: number }, signer: number) =>
-    sealKeyringWrap(
-      h,
-      Array.from({ length: h.epoch + 1 }, () => v.log.random(32)),
-      {
-        vaultId: v.log.vaultId,
-        headHash: v.log.state.head?.hash ?? new Uint8Array(32),
-        recipientBoxPk: v.log.keys.get(h.recipient)?.boxPk ?? v.log.relay.boxPk,
-        authorSk: v.log.keys.get(signer)?.sigSk ?? new Uint8Array(64),
-      },
-    );
+  const garbage = (h: { epoch: number; recipient: number; author: number; mhead: number }, signer: number) =>
+    garbageWrap(v.log, h, signer);
   const append = (client: RelayClient, from: number, wraps: Uint8Array[]): Promise<Reply> =>
     client.request({ type: 'MEMBER_APPEND', entries: v.log.entries.slice(from), wraps, keyboxes: [] });
   const wrapsOf = async (principal: number): Promise<string[]> => {
@@ -80,10 +69,10 @@ describe('keyring wraps: only the author, for an entitled recipient, at the curr
     const attacks: [string, Uint8Array][] = [];
     for (const recipient of [1, 2]) {
       // Its own name as author: at epoch 0 a past epoch, at epoch 1 a replacement.
-      attacks.push(['forbidden', garbageWrap({ epoch: 0, recipient, author: assistant, mhead: 0 }, assistant)]);
-      attacks.push(['wrap_exists', garbageWrap({ epoch: 1, recipient, author: assistant, mhead: head }, assistant)]);
+      attacks.push(['forbidden', garbage({ epoch: 0, recipient, author: assistant, mhead: 0 }, assistant)]);
+      attacks.push(['wrap_exists', garbage({ epoch: 1, recipient, author: assistant, mhead: head }, assistant)]);
       // The patient's name as author (the header lies; the relay holds it to the session).
-      attacks.push(['forbidden', garbageWrap({ epoch: 1, recipient, author: 2, mhead: head }, assistant)]);
+      attacks.push(['forbidden', garbage({ epoch: 1, recipient, author: 2, mhead: head }, assistant)]);
     }
     for (const [expected, wrap] of attacks)
       expect(code(await append(asst(), v.log.entries.length, [wrap]))).toBe(expected);
@@ -105,13 +94,13 @@ describe('keyring wraps: only the author, for an entitled recipient, at the curr
     const recovery = await v.connect();
     expect(code(await authenticate(recovery, v.log, v.origin, 1))).toBe('SESSION');
     const head = v.log.state.head?.seq ?? 0;
-    const overwrite = garbageWrap({ epoch: 1, recipient: 2, author: 1, mhead: head }, 1);
+    const overwrite = garbage({ epoch: 1, recipient: 2, author: 1, mhead: head }, 1);
     expect(code(await append(recovery, v.log.entries.length, [overwrite]))).toBe('forbidden');
     // With a device-add of its own: it may wrap for that device only.
     const first = v.log.entries.length;
     const added = v.log.addDevice(1, 0);
-    const forAdded = garbageWrap({ epoch: 1, recipient: added, author: 1, mhead: head + 1 }, 1);
-    const forPatient = garbageWrap({ epoch: 1, recipient: 2, author: 1, mhead: head + 1 }, 1);
+    const forAdded = garbage({ epoch: 1, recipient: added, author: 1, mhead: head + 1 }, 1);
+    const forPatient = garbage({ epoch: 1, recipient: 2, author: 1, mhead: head + 1 }, 1);
     expect(code(await append(recovery, first, [forAdded, forPatient]))).toBe('forbidden');
     expect(await headSeq(v.a)).toBe(head);
     await expectHonestWraps();
@@ -137,13 +126,13 @@ describe('keyring wraps: only the author, for an entitled recipient, at the curr
 
   it('refuses the replacement of a stored wrap, even by its author; a byte-identical resend stores nothing new', async () => {
     const head = v.log.state.head?.seq ?? 0;
-    const mine = garbageWrap({ epoch: 1, recipient: 2, author: 2, mhead: head }, 2);
+    const mine = garbage({ epoch: 1, recipient: 2, author: 2, mhead: head }, 2);
     expect(code(await append(v.a, v.log.entries.length, [mine]))).toBe('wrap_exists');
     const stored = honest.get(2) ?? [];
     const resend = Uint8Array.from(Buffer.from(stored[1] ?? '', 'hex'));
     expect(code(await append(v.a, v.log.entries.length, [resend]))).toBe('ACK');
     // A wrap for a principal that is no keyring recipient (the relay, index 0) is refused too.
-    const relayWrap = garbageWrap({ epoch: 1, recipient: 0, author: 2, mhead: head }, 2);
+    const relayWrap = garbage({ epoch: 1, recipient: 0, author: 2, mhead: head }, 2);
     expect(code(await append(v.a, v.log.entries.length, [relayWrap]))).toBe('forbidden');
     await expectHonestWraps();
   });
