@@ -1,4 +1,12 @@
-import { isActive, keyringRecipients, principalAt, MembershipBatch, type ClientFrame, NOTICE } from '#protocol';
+import {
+  decodeEntry,
+  isActive,
+  keyringRecipients,
+  principalAt,
+  MembershipBatch,
+  type ClientFrame,
+  NOTICE,
+} from '#protocol';
 import { streamBudget } from '../limits/stream-budget.ts';
 import { checkpointOf } from '../hub/membership-checkpoint.ts';
 import { membershipBytes } from '../store/relay-store.ts';
@@ -128,6 +136,11 @@ export async function handleMemberAppend(
         author: auth.principal,
         state,
         onlyFor: recovery ? admitted : undefined,
+        before,
+        adderOf: async (addedSeq) => {
+          const [entry] = await ctx.store.membership(vault.vaultId, addedSeq, 1);
+          return entry === undefined ? undefined : decodeEntry(entry).signer;
+        },
       },
       frame.wraps,
     );

@@ -2,7 +2,7 @@
 // every wrap's header to the session and to the membership state the frame produces. Without this a member
 // could file garbage under another principal's (recipient, epoch) and break recovery or lock a device out.
 import { equal } from '#crypto';
-import { keyringRecipients, readWrapHeader, type MembershipState } from '#protocol';
+import { keyringRecipients, principalAt, readWrapHeader, type MembershipState } from '#protocol';
 import type { RelayStore, StoredWrap } from '../store/relay-store.ts';
 import { refuse } from './wire-error.ts';
 
@@ -17,6 +17,12 @@ export interface WrapFiling {
   readonly onlyFor: ReadonlySet<number> | undefined;
   /** VAULT_CREATE: nothing can be stored yet (an existing vault id is refused later as `vault_exists`). */
   readonly newVault?: boolean;
+  /**
+   * MEMBER_APPEND: the state before the frame, and who signed the entry that added a principal. A wrap at an
+   * epoch the frame did not start, for a recipient added before the frame, may come only from that adder.
+   */
+  readonly before?: MembershipState;
+  readonly adderOf?: (addedSeq: number) => Promise<number | undefined>;
 }
 
 /**
@@ -52,7 +58,22 @@ export async function checkWraps(filing: WrapFiling, frameWraps: readonly Uint8A
       if (equal(stored, bytes)) continue;
       refuse('wrap_exists', 'a wrap is already stored for this recipient and epoch');
     }
+    await requireAdder(filing, header.recipient);
     out.push({ recipient: header.recipient, epoch: header.epoch, bytes });
   }
   return out;
+}
+
+/**
+ * A wrap filed after the frame that added its recipient (and not by a rotation, which wraps for everyone) makes
+ * up for an adder who forgot it, so only that adder may file it: otherwise another member could file garbage
+ * first, and the honest wrap would get `wrap_exists` until the next rotation (PROTOCOL.md §8.2).
+ */
+async function requireAdder(filing: WrapFiling, recipient: number): Promise<void> {
+  const { before, adderOf, state } = filing;
+  if (before === undefined || adderOf === undefined || state.epoch !== before.epoch) return;
+  const earlier = principalAt(before, recipient);
+  if (earlier === undefined) return; // added by this frame's own entries, signed by the session's principal
+  if ((await adderOf(earlier.addedSeq)) !== filing.author)
+    refuse('forbidden', 'only the member who added the recipient may file its wrap later');
 }

@@ -3,6 +3,7 @@
 // bytes to every member. On a16b06f each of these attacks was answered ACK and the honest wrap replaced.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ready, toHex } from '#crypto';
+import { readWrapHeader } from '#protocol';
 import { startVaultRelay, type VaultRelay } from '#tests/helpers/relay-vault';
 import { authenticate, garbageWrap, rotationWraps, type RelayClient, type Reply } from '#tests/helpers/relay-client';
 
@@ -134,6 +135,24 @@ describe('keyring wraps: only the author, for an entitled recipient, at the curr
     // A wrap for a principal that is no keyring recipient (the relay, index 0) is refused too.
     const relayWrap = garbage({ epoch: 1, recipient: 0, author: 2, mhead: head }, 2);
     expect(code(await append(v.a, v.log.entries.length, [relayWrap]))).toBe('forbidden');
+    await expectHonestWraps();
+  });
+
+  it('a device added without its wrap: only its adder may file the wrap later, not another member first', async () => {
+    // The patient adds a device and forgets its wrap (allowed: §8.2 lets the adder make up for it later).
+    const first = v.log.entries.length;
+    const added = v.log.addDevice(2, 0);
+    expect(code(await append(v.a, first, []))).toBe('ACK');
+    const head = v.log.state.head?.seq ?? 0;
+    // The assistant files garbage for it first: before this rule, ACK, and the patient's honest wrap then got
+    // wrap_exists until the next rotation, locking the new device out of the current epoch.
+    const squat = garbage({ epoch: 1, recipient: added, author: assistant, mhead: head }, assistant);
+    expect(code(await append(asst(), v.log.entries.length, [squat]))).toBe('forbidden');
+    expect(await wrapsOf(added)).toEqual([]);
+    const honestWrap = rotationWraps(v.log, 2).find((w) => readWrapHeader(w)?.recipient === added);
+    if (honestWrap === undefined) throw new Error('no wrap for the added device');
+    expect(code(await append(v.a, v.log.entries.length, [honestWrap]))).toBe('ACK');
+    expect(await wrapsOf(added)).toEqual([toHex(honestWrap)]);
     await expectHonestWraps();
   });
 });
