@@ -202,6 +202,9 @@ export function createVaultAccess(options: VaultAccessOptions = {}): VaultAccess
       try {
         const row = await db.keystore.get('k');
         if (row === undefined || !(row.bytes instanceof Uint8Array)) {
+          // Opening the database created it if the browser no longer had it: leave no empty database behind
+          // to be taken for a vault later (one that holds rows but no keystore is left as it is, for support).
+          if ((await db.membership.count()) === 0 && (await db.envelopes.count()) === 0) await db.delete();
           throw new VaultError('vault_not_found', `no keystore for ${id}`);
         }
         const opened = await openKeystore(row.bytes, secret, kdf, onProgress);

@@ -80,3 +80,14 @@ describe('unlocking with the recovery key', () => {
     (await access.access.unlock(vault.id, { passphrase: TEST_PASSPHRASE })).lock();
   });
 });
+
+describe('unlocking a vault this browser no longer has', () => {
+  it('answers vault_not_found and leaves no empty database behind', async () => {
+    const access = testAccess(testIdb());
+    const id = 'ab'.repeat(16);
+    const missing = await access.access.unlock(id, { passphrase: TEST_PASSPHRASE }).catch((e: unknown) => e);
+    expect(isVaultError(missing, 'vault_not_found')).toBe(true);
+    const names = (await access.idb.indexedDB.databases()).map((d) => d.name);
+    expect(names).not.toContain(`carnet-v1-${id}`);
+  });
+});
