@@ -72,6 +72,7 @@ export type {
   AttachmentInputFile,
   BackupFile,
   KdfPort,
+  LoadState,
   Progress,
   ProgressListener,
   RecoveryKit,

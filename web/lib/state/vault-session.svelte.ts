@@ -1,6 +1,7 @@
 import {
   createVaultAccess,
   type BackupFile,
+  type LoadState,
   type ProgressListener,
   type RecoveryKit,
   type SaveState,
@@ -38,8 +39,8 @@ export class VaultSession {
   passphraseOffer = $state(false);
   saveState: SaveState = $state.raw(IDLE_SAVE_STATE);
   problems: readonly StoreProblem[] = $state.raw([]);
-  /** Whether every record's content is loaded (search then covers notes and lab values). */
-  fullyLoaded = $state(false);
+  /** Whether every record's content is loaded (search then covers notes and lab values), or failed to. */
+  loadState: LoadState = $state.raw({ phase: 'loading' });
   /** Moves on every change of the records: views that read the (non-reactive) model depend on it. */
   revision = $state(0);
 
@@ -107,6 +108,11 @@ export class VaultSession {
     this.#open(vault);
   }
 
+  /** Reads again what failed to load (the notice's "Try again"); `loadState` tells how it went. */
+  async retryLoad(): Promise<void> {
+    await this.vault?.retryLoad();
+  }
+
   /** Locks in every tab; the onLocked listener then replaces the page. */
   lock(): void {
     this.vault?.lock();
@@ -156,13 +162,12 @@ export class VaultSession {
       rememberReturnPath(location.pathname + location.search);
       location.replace('/');
     });
-    vault.fullyLoaded.then(
-      () => {
-        this.fullyLoaded = true;
-        this.revision++;
-      },
-      () => undefined,
-    );
+    this.loadState = vault.loadState();
+    vault.onLoadState((state) => {
+      this.loadState = state;
+      // Search results and record views read content the load just brought in.
+      if (state.phase === 'complete') this.revision++;
+    });
     this.#lastActivity = Date.now();
     this.status = 'open';
   }
