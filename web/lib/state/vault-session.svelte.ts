@@ -9,6 +9,7 @@ import {
   type UnlockSecret,
   type Vault,
   type VaultAccess,
+  type VaultError,
   type VaultSummary,
 } from '#vault';
 import { rememberReturnPath } from '$lib/nav/return-after-unlock.ts';
@@ -41,6 +42,8 @@ export class VaultSession {
   problems: readonly StoreProblem[] = $state.raw([]);
   /** Whether every record's content is loaded (search then covers notes and lab values), or failed to. */
   loadState: LoadState = $state.raw({ phase: 'loading' });
+  /** Why the last load or catch-up failed, kept while a retry runs and until one succeeds (the notice). */
+  loadProblem: VaultError | null = $state.raw(null);
   /** Moves on every change of the records: views that read the (non-reactive) model depend on it. */
   revision = $state(0);
 
@@ -162,12 +165,16 @@ export class VaultSession {
       rememberReturnPath(location.pathname + location.search);
       location.replace('/');
     });
-    this.loadState = vault.loadState();
-    vault.onLoadState((state) => {
+    const onLoadState = (state: LoadState): void => {
       this.loadState = state;
+      if (state.phase === 'incomplete') this.loadProblem = state.error;
+      if (state.phase !== 'complete') return;
+      this.loadProblem = null;
       // Search results and record views read content the load just brought in.
-      if (state.phase === 'complete') this.revision++;
-    });
+      this.revision++;
+    };
+    onLoadState(vault.loadState());
+    vault.onLoadState(onLoadState);
     this.#lastActivity = Date.now();
     this.status = 'open';
   }
