@@ -3,6 +3,7 @@
 // vault's search index.
 import type { Category, Level, ObservationInput } from '#vault';
 import { ANALYTES, DOCTORS, SENTENCES, TAGS, TITLE_SUFFIXES, TITLES, type Analyte } from './vault-bench-words.ts';
+import { seededRandom } from '#tests/helpers/seeded-random';
 
 export interface BenchRecordInput {
   category: Category;
@@ -43,18 +44,6 @@ export interface BenchData {
 export interface BenchQuery {
   label: string;
   query: string;
-}
-
-/** mulberry32: small, fast, and the same sequence in Node and Chromium. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 type Rng = () => number;

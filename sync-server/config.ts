@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import path from 'node:path';
+import { isRelayOrigin } from '#protocol';
 import { parseTrustedProxies } from './client-address.ts';
 import { DEFAULT_LIMITS, LIMIT_ENV, type RelayLimits } from './limits/relay-limits.ts';
 import { minBufferedBytes } from './limits/stream-budget.ts';
@@ -91,8 +92,11 @@ export function parseConfig(
   }
 
   const publicOrigin = nonEmpty(values['public-origin'] ?? env.PUBLIC_ORIGIN);
-  if (publicOrigin !== undefined && !/^https?:\/\/[^/]+$/.test(publicOrigin)) {
-    return { kind: 'error', message: 'PUBLIC_ORIGIN must be an origin such as https://carnet.example (no path)' };
+  if (publicOrigin !== undefined && !isRelayOrigin(publicOrigin)) {
+    return {
+      kind: 'error',
+      message: 'PUBLIC_ORIGIN must be an https origin such as https://carnet.example (no path; http only on localhost)',
+    };
   }
 
   const databaseUrl = nonEmpty(values['database-url'] ?? env.DATABASE_URL);

@@ -4,7 +4,8 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import { createNodeWebSocket } from '@hono/node-ws';
 import type { WSContext } from 'hono/ws';
 import type { AddressInfo } from 'node:net';
-import { PROTOCOL_VERSION } from '#protocol';
+import * as v from 'valibot';
+import { PROTOCOL_VERSION, RELAY_WELL_KNOWN_PATH, RelayWellKnown } from '#protocol';
 import type { Clock } from './clock.ts';
 import type { RelayConfig } from './config.ts';
 import { sodium } from '#crypto';
@@ -164,15 +165,16 @@ export function createRelay(deps: RelayDeps): Relay {
     (c) => c.text('This endpoint speaks WebSocket only.', 426, { Upgrade: 'websocket' }),
   );
 
-  app.get('/.well-known/carnet-relay.json', (c) =>
+  // Parsed with the schema clients read it with, so the relay never publishes a descriptor they would refuse.
+  app.get(RELAY_WELL_KNOWN_PATH, (c) =>
     c.json(
-      {
+      v.parse(RelayWellKnown, {
         v: 1,
         origin,
         signingKey: Buffer.from(identity.publicKey).toString('base64url'),
         protocols: [PROTOCOL_VERSION],
         maxFrameBytes: config.limits.maxFrameBytes,
-      },
+      } satisfies RelayWellKnown),
       200,
       { 'Cache-Control': 'no-store' },
     ),

@@ -66,10 +66,13 @@ export {
 export { LIMITS } from './records/limits.ts';
 export { systemClock, systemRandom, type Clock, type Random } from './records/ports.ts';
 export { createVaultAccess, inThreadKdf, type VaultAccessOptions } from './create-vault-access.ts';
+export { readRelayDescriptor } from './session/read-relay-descriptor.ts';
+export { RELAY_WELL_KNOWN_PATH } from '#protocol/relay/index';
 export type {
   AttachmentInputFile,
   BackupFile,
   KdfPort,
+  LoadState,
   Progress,
   ProgressListener,
   RecoveryKit,

@@ -7,6 +7,7 @@ import { writeBackup } from './backup/write-backup.ts';
 import { createRecordsModel } from './records/create-records-model.ts';
 import type { Clock, Random } from './records/ports.ts';
 import { isVaultError, VaultError } from './records/vault-error.ts';
+import { createBackgroundLoad } from './session/background-load.ts';
 import type { VaultKeys } from './session/vault-keys.ts';
 import { createRecordStore, type CompactionPolicy } from './store/record-store.ts';
 import type { AttachmentStoreContext } from './store/attachment-store-context.ts';
@@ -117,20 +118,26 @@ export async function openVault(options: OpenVaultOptions): Promise<Vault> {
     loadRecord: (id) => store.loadRecord(id),
   }));
 
-  // After the overview can show: every record's content, for full-text search over notes and lab values.
-  const fullyLoaded = (async () => {
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    await store.loadAll();
-    // Tokenise for search in slices, yielding between them, so the first query does not pay for 10,000 records.
-    while (!isLocked() && records.prepareSearch(500) > 0) await new Promise((resolve) => setTimeout(resolve, 0));
-    if (!isLocked()) await attachments.collectOrphans();
-  })();
-  fullyLoaded.catch(() => undefined);
+  // After the overview can show: every record's content, for full-text search over notes and lab values. A
+  // failure is the load state's `incomplete`, shown to the patient with a way to retry.
+  const background = createBackgroundLoad({
+    loadAll: () => store.loadAll(),
+    prepareSearch: (count) => records.prepareSearch(count),
+    applyNewer: () => store.applyNewer(),
+    isLocked,
+  });
+  // Then the chunks nobody will read again. A failure costs space only, nothing the patient could act on, and
+  // the next unlock collects them again: it is not worth a notice.
+  background.fullyLoaded
+    .then(async () => {
+      if (!isLocked()) await attachments.collectOrphans();
+    })
+    .catch(() => undefined);
 
   const stopLink = link.onMessage((message) => {
     if (message.t === 'lock') lock('other_tab');
     else if (message.t === 'activity') idle.reset();
-    else store.applyNewer().catch(() => undefined);
+    else void background.catchUp();
   });
 
   if (options.storage !== undefined) {
@@ -172,7 +179,10 @@ export async function openVault(options: OpenVaultOptions): Promise<Vault> {
       await store.loadRecord(id);
       return records.get(id);
     },
-    fullyLoaded,
+    fullyLoaded: background.fullyLoaded,
+    loadState: () => background.state(),
+    onLoadState: (listener) => background.onState(listener),
+    retryLoad: () => background.retry(),
     saveState: () => store.saveState(),
     onSaveState: (listener) => store.onSaveState(listener),
     async flush() {

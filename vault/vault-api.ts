@@ -5,6 +5,7 @@
  */
 import type { RecordsModel } from './records/create-records-model.ts';
 import type { AttachmentMeta, RecordData } from './records/record-schema.ts';
+import type { VaultError } from './records/vault-error.ts';
 
 /** A vault this browser holds, as the directory database lists it (no names: nothing readable at rest). */
 export interface VaultSummary {
@@ -59,6 +60,16 @@ export interface StoreProblem {
   readonly recordId?: string;
 }
 
+/**
+ * Whether every record's content is in memory, so search covers notes and lab values, and this tab has what
+ * other tabs saved. `incomplete` carries the VaultError (`load_failed` or `catch_up_failed`, with the browser's
+ * error as `cause`) until `retryLoad()` succeeds.
+ */
+export type LoadState =
+  | { readonly phase: 'loading' }
+  | { readonly phase: 'complete' }
+  | { readonly phase: 'incomplete'; readonly error: VaultError };
+
 export interface VaultSettings {
   /** Idle minutes before the vault locks itself (1–240; default 5). */
   readonly autoLockMinutes: number;
@@ -110,8 +121,16 @@ export interface Vault {
   readonly records: RecordsModel;
   /** Ensures a record's content is loaded (its snapshot and trailing updates), then returns it. */
   loadRecord(id: string): Promise<RecordData>;
-  /** Resolves when every record's content is loaded (full-text search then covers notes and lab values). */
+  /**
+   * Resolves when every record's content is loaded (full-text search then covers notes and lab values); rejects
+   * with `load_failed` when that first load fails. `loadState()` follows the later retries.
+   */
   readonly fullyLoaded: Promise<void>;
+  /** Where the background load and the catch-up with other tabs stand; the UI says so when `incomplete`. */
+  loadState(): LoadState;
+  onLoadState(listener: (state: LoadState) => void): () => void;
+  /** Reads again whatever failed (the records not loaded, other tabs' rows not seen); resolves when done. */
+  retryLoad(): Promise<void>;
   saveState(): SaveState;
   onSaveState(listener: (state: SaveState) => void): () => void;
   /** Resolves when every edit made so far is committed. */

@@ -98,6 +98,16 @@ export function codeOf(f: () => unknown): string {
   }
 }
 
+/** What `f` throws; if it returns instead, the test fails. */
+export function thrownBy(f: () => unknown): unknown {
+  try {
+    f();
+  } catch (e) {
+    return e;
+  }
+  throw new Error('expected a throw, but the call returned');
+}
+
 export function expectCode(f: () => unknown, code: string): void {
   expect(codeOf(f)).toBe(code);
 }

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startChromium, type ChromiumProcess } from './harness/chromium-process.ts';
 import { startHarnessServer, type HarnessServer } from './harness/harness-server.ts';
+import { seededRandom } from '#tests/helpers/seeded-random';
 
 const LONG = process.env.CARNET_LONG === '1';
 const RUNS = Number(process.env.CARNET_CRASH_RUNS ?? (LONG ? 100 : 20));
@@ -36,17 +37,6 @@ interface Snapshot {
   problems: number;
   invalid: string[];
   blobKeys: number;
-}
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const bound = new WeakSet<object>();
@@ -123,7 +113,7 @@ test.describe('crash safety', () => {
   test(`every edit shown as saved survives ${String(RUNS)} kills`, async () => {
     test.setTimeout(60_000 + RUNS * 20_000);
     console.log(`crash safety: ${String(RUNS)} runs, seed ${String(SEED)} (replay with CARNET_SEED=${String(SEED)})`);
-    const rand = prng(SEED);
+    const rand = seededRandom(SEED);
     const saved: Saved[] = [];
     let chrome = (chromeInUse = await startChromium(profile));
     let page = await openHarness(chrome, server.url, saved);

@@ -12,6 +12,7 @@ import {
   type MembershipState,
 } from '#protocol/membership/index';
 import { MembershipLogBuilder } from '#tests/helpers/membership-log-builder';
+import { seededRandom } from '#tests/helpers/seeded-random';
 
 const LONG = process.env.CARNET_LONG === '1';
 const SEED = Number(process.env.CARNET_SEED ?? Math.floor(Math.random() * 2 ** 31));
@@ -20,18 +21,6 @@ const CASES = LONG ? 200_000 : 20_000;
 beforeAll(async () => {
   await ready();
 });
-
-/** mulberry32: a small seeded PRNG, enough to pick fuzz inputs reproducibly. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 describe('membership decoder (fuzz)', () => {
   it(
@@ -51,7 +40,7 @@ describe('membership decoder (fuzz)', () => {
         if (!r.ok) throw new Error(r.code);
         states.push(r.state);
       }
-      const random = prng(SEED);
+      const random = seededRandom(SEED);
       const int = (n: number) => Math.floor(random() * n);
       const bytesOf = (n: number) => Uint8Array.from({ length: n }, () => int(256));
       const codes = new Set<string>(MEMBERSHIP_ERROR_CODES);

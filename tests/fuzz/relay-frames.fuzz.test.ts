@@ -20,23 +20,12 @@ import {
 import { MembershipLogBuilder } from '#tests/helpers/membership-log-builder';
 import { startTestRelay, type TestRelay } from '#tests/helpers/relay';
 import { authenticate, createVault, localOrigin, RelayClient, updateEnvelope } from '#tests/helpers/relay-client';
+import { seededRandom } from '#tests/helpers/seeded-random';
 
 const LONG = process.env.CARNET_LONG === '1';
 const FRAMES = LONG ? 200_000 : 20_000;
 const SEED = Number(process.env.CARNET_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const CHUNK = 20;
-
-/** mulberry32: a small seeded PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 v8.setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -54,7 +43,7 @@ describe('relay frames (fuzz)', () => {
     `survives ${FRAMES.toLocaleString('en')} seeded frames with error codes only and bounded memory`,
     async () => {
       await ready();
-      const rand = prng(SEED);
+      const rand = seededRandom(SEED);
       const int = (n: number): number => Math.floor(rand() * n);
       const bytes = (n: number): Uint8Array => Uint8Array.from({ length: n }, () => int(256));
       const pick = <T>(items: readonly T[]): T => {

@@ -55,6 +55,7 @@ describe('parseConfig', () => {
     [[], { DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
     [[], { LOG_LEVEL: 'chatty' }, 'LOG_LEVEL'],
     [['--public-origin', 'https://carnet.example/app'], {}, 'PUBLIC_ORIGIN'],
+    [[], { PUBLIC_ORIGIN: 'http://carnet.example' }, 'PUBLIC_ORIGIN'],
     [['--nope'], {}, 'nope'],
     [[], { MAX_FRAME_BYTES: '0' }, 'MAX_FRAME_BYTES'],
     [[], { MESSAGES_PER_SECOND: '1e3' }, 'MESSAGES_PER_SECOND'],

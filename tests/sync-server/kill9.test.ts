@@ -20,6 +20,7 @@ import {
   type Reply,
 } from '#tests/helpers/relay-client';
 import { bundleRelay, startRelayProcess, type RelayProcess } from './relay-process-harness.ts';
+import { seededRandom } from '#tests/helpers/seeded-random';
 
 const LONG = process.env.CARNET_LONG === '1';
 const RUNS = LONG ? 200 : 20;
@@ -28,18 +29,6 @@ const UPDATES = 1000;
 const RECORDS = 5;
 const WINDOW = 4;
 const BASE_SEED = Number(process.env.CARNET_SEED ?? Math.floor(Math.random() * 2 ** 31));
-
-/** mulberry32: a small seeded PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 interface Batch {
   recordId: Uint8Array;
@@ -67,7 +56,7 @@ function unlessClosed<T>(client: RelayClient, promise: Promise<T>): Promise<T | 
 }
 
 async function run(bundle: string, seed: number): Promise<RunResult> {
-  const rand = prng(seed);
+  const rand = seededRandom(seed);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'carnet-kill9-'));
   const log = new MembershipLogBuilder(`kill9-${seed}`).genesis();
   const relaySeed = log.seeds.get(toHex(log.relay.sigPk))?.sigSeed;

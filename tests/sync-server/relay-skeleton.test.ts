@@ -1,6 +1,7 @@
 import { DEFAULT_LIMITS } from '#sync-server/limits/relay-limits';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROTOCOL_VERSION } from '#protocol';
+import * as v from 'valibot';
+import { PROTOCOL_VERSION, RelayWellKnown } from '#protocol';
 import { startTestRelay, type TestRelay } from '#tests/helpers/relay';
 import { helloFrame, openTestSocket } from '#tests/helpers/ws-client';
 
@@ -70,7 +71,9 @@ describe('relay skeleton over a real socket', () => {
 
   it('publishes its signing key and origin at /.well-known/carnet-relay.json', async () => {
     const response = await fetch(`${sut.httpUrl}/.well-known/carnet-relay.json`);
-    expect(await response.json()).toEqual({
+    const body: unknown = await response.json();
+    expect(v.is(RelayWellKnown, body)).toBe(true);
+    expect(body).toEqual({
       v: 1,
       origin: `http://localhost:${sut.port}`,
       signingKey: Buffer.from(sut.identity.publicKey).toString('base64url'),

@@ -1,17 +1,11 @@
 import fc from 'fast-check';
 import { createRecordsModel, type Clock, type DocTarget, type Random, type RecordsModel } from '#vault';
+import { seededWords } from '#tests/helpers/seeded-random';
 
-/** A deterministic byte source (mulberry32), so ids and Yjs client ids repeat under one seed. */
+/** A deterministic byte source, so ids and Yjs client ids repeat under one seed. */
 export function seededRandom(seed: number): Random {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) & 0xff;
-  };
-  return { bytes: (length) => Uint8Array.from({ length }, next) };
+  const next = seededWords(seed);
+  return { bytes: (length) => Uint8Array.from({ length }, () => next() & 0xff) };
 }
 
 /** A clock that moves only when told to (or by `step` on each read). */

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   loadRelayDescriptor,
-  parseRelayDescriptor,
   RELAY_STORAGE_KEY,
   RelayUnavailableError,
 } from '../../web/lib/vault/load-relay-descriptor.ts';
@@ -29,29 +28,6 @@ const answering =
   () =>
     Promise.resolve(new Response(JSON.stringify(body), { status }));
 const offline: typeof fetch = () => Promise.reject(new TypeError('Failed to fetch'));
-
-describe(parseRelayDescriptor.name, () => {
-  it('reads the relay’s answer: base64url signing key to hex', () => {
-    expect(parseRelayDescriptor(WIRE)).toEqual({ origin: 'https://carnet.example', publicKeyHex: KEY_HEX });
-  });
-
-  it('reads a kept descriptor back', () => {
-    expect(parseRelayDescriptor({ origin: 'http://127.0.0.1:4187', publicKeyHex: KEY_HEX })).toEqual({
-      origin: 'http://127.0.0.1:4187',
-      publicKeyHex: KEY_HEX,
-    });
-  });
-
-  it.each([
-    ['no origin', { signingKey: KEY_B64URL }],
-    ['an origin with a path', { ...WIRE, origin: 'https://carnet.example/x' }],
-    ['a short key', { ...WIRE, signingKey: 'AAAA' }],
-    ['a key that is not base64url', { ...WIRE, signingKey: '***' }],
-    ['not an object', 'relay'],
-  ])('refuses %s', (_, value) => {
-    expect(parseRelayDescriptor(value)).toBeUndefined();
-  });
-});
 
 describe(loadRelayDescriptor.name, () => {
   it('fetches the descriptor and keeps it on the device', async () => {

@@ -43,6 +43,12 @@ export const VAULT_ERROR_CODES = [
   'vault_not_found',
   /** A row read back from IndexedDB failed to verify or decrypt; it was reported and not applied. */
   'tampered_row',
+  /** Reading every record's content after unlock failed (the browser could not read IndexedDB): search is
+   * incomplete until `retryLoad()` succeeds. `cause` holds the browser's error. */
+  'load_failed',
+  /** Reading what another tab of this vault saved failed: this tab may show older content until `retryLoad()`
+   * succeeds. `cause` holds the browser's error. */
+  'catch_up_failed',
   /** The browser refused to store more (quota). */
   'quota_exceeded',
   /** The passphrase is too weak to protect a health record. */

@@ -21,11 +21,13 @@ import {
   type KdfParams,
   type KeystoreBody,
 } from '#crypto';
+import * as v from 'valibot';
 import { entryHash, signNextEntry } from '#protocol/membership/sign-entry';
 import { initialState, validateEntry, type MembershipState } from '#protocol/membership/index';
 import type { Clock, Random } from '../records/ports.ts';
 import { VaultError } from '../records/vault-error.ts';
 import type { KdfPort, RecoveryKit, RelayDescriptor } from '../vault-api.ts';
+import { PinnedRelay } from './read-relay-descriptor.ts';
 
 export interface NewVault {
   vaultId: Uint8Array;
@@ -37,16 +39,10 @@ export interface NewVault {
   recoveryKit: RecoveryKit;
 }
 
-const ORIGIN = /^https?:\/\/[^/\s?#]+$/;
-
 export function parseRelay(relay: RelayDescriptor): { origin: string; pk: Uint8Array } {
-  if (typeof relay.origin !== 'string' || !ORIGIN.test(relay.origin) || relay.origin.length > 255) {
-    throw new VaultError('invalid_relay', 'relay origin must be an http(s) origin');
-  }
-  if (typeof relay.publicKeyHex !== 'string' || !/^[0-9a-f]{64}$/.test(relay.publicKeyHex)) {
-    throw new VaultError('invalid_relay', 'relay key must be 64 lowercase hex characters');
-  }
-  return { origin: relay.origin, pk: fromHex(relay.publicKeyHex) };
+  const parsed = v.safeParse(PinnedRelay, relay);
+  if (!parsed.success) throw new VaultError('invalid_relay', `relay: ${v.summarize(parsed.issues)}`);
+  return { origin: parsed.output.origin, pk: fromHex(parsed.output.publicKeyHex) };
 }
 
 /** Runs the KDF down the ladder (§18.2) until one step fits in memory; returns the KEK and what worked. */

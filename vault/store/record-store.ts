@@ -341,6 +341,10 @@ export function createRecordStore(options: RecordStoreOptions) {
       }
       try {
         await done;
+      } catch (error) {
+        // Not loaded after all: a retry reads this batch again (loadRecord reads such a record itself).
+        for (const id of batch) loaded.delete(id);
+        throw error;
       } finally {
         for (const id of batch) inFlight.delete(id);
       }
@@ -357,8 +361,10 @@ export function createRecordStore(options: RecordStoreOptions) {
     if (isClosed()) return;
     const ctx = context();
     const byRecord = new Map<string, EnvelopeRow[]>();
+    // The cursor moves only once these rows are applied: after a failure, a retry reads them again.
+    let seen = cursor;
     for (const row of list) {
-      if (row.id !== undefined) cursor = Math.max(cursor, row.id);
+      if (row.id !== undefined) seen = Math.max(seen, row.id);
       if (row.id !== undefined && ownIds.has(row.id)) continue;
       if (!loaded.has(row.recordId)) continue; // read in full from storage when first opened
       const rows2 = byRecord.get(row.recordId) ?? [];
@@ -368,6 +374,7 @@ export function createRecordStore(options: RecordStoreOptions) {
     // The index first: a new record's root must be known before its first update can be opened.
     const order = [...byRecord.keys()].sort((a, b) => Number(b === indexHex) - Number(a === indexHex));
     for (const hex of order) applyOpened(hex, openAll(byRecord.get(hex) ?? [], hex, ctx));
+    cursor = Math.max(cursor, seen);
   }
 
   function applyOpened(hex: string, opened: readonly OpenedRow[]): void {

@@ -3,6 +3,7 @@
 // says it is saved (flush resolved: its strict transaction completed), exactly when the app shows
 // "Saved on this device".
 import { CATEGORIES, createVaultAccess, KDF_FLOOR_FOR_TESTS, type Vault } from './harness-deps.ts';
+import { seededRandom } from '#tests/helpers/seeded-random';
 
 declare global {
   interface Window {
@@ -16,25 +17,13 @@ const PASS = 'correct horse battery staple';
 const access = createVaultAccess({ kdfLadder: [KDF_FLOOR_FOR_TESTS] });
 let vault: Vault | undefined;
 
-/** A deterministic pseudo-random generator (mulberry32): the burst is the same for the same seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A structurally valid PDF of `size` bytes whose content depends on `seed` (passes the vault's checks). */
 function pdfBytes(size: number, seed: number): Uint8Array<ArrayBuffer> {
   const head = new TextEncoder().encode('%PDF-1.4\n% carnet crash test\n');
   const tail = new TextEncoder().encode('\nstartxref\n0\n%%EOF\n');
   const out = new Uint8Array(Math.max(size, head.length + tail.length + 1));
   out.set(head, 0);
-  const rand = prng(seed);
+  const rand = seededRandom(seed);
   for (let i = head.length; i < out.length - tail.length; i++) out[i] = 0x20 + Math.floor(rand() * 90);
   out.set(tail, out.length - tail.length);
   return out;
@@ -77,7 +66,7 @@ const harness = {
   async burst(seed: number, count: number): Promise<void> {
     const v = vault;
     if (v === undefined) throw new Error('locked');
-    const rand = prng(seed);
+    const rand = seededRandom(seed);
     const ids = v.records.list().map((e) => e.id);
     for (let i = 0; i < count; i++) {
       const roll = rand();
@@ -184,7 +173,7 @@ const harness = {
   async populate(seed: number, records: number, files: number, fileBytes: number): Promise<void> {
     const v = vault;
     if (v === undefined) throw new Error('locked');
-    const rand = prng(seed);
+    const rand = seededRandom(seed);
     const categories = CATEGORIES;
     const ids: string[] = [];
     for (let i = 0; i < records; i++) {

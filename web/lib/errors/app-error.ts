@@ -32,6 +32,8 @@ export const APP_ERROR_CODES = [
   'invalid-input',
   'limit-exceeded',
   'data-damaged',
+  'load-incomplete',
+  'tab-catch-up-failed',
   'attachment-too-large',
   'attachment-type-not-allowed',
   'attachment-corrupt',

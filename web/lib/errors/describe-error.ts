@@ -38,6 +38,8 @@ const MESSAGES: Record<AppErrorCode, (error: unknown) => string> = {
   'invalid-input': () => m.error_invalid_input(),
   'limit-exceeded': () => m.error_limit_exceeded(),
   'data-damaged': () => m.error_data_damaged(),
+  'load-incomplete': () => m.error_load_incomplete(),
+  'tab-catch-up-failed': () => m.error_tab_catch_up_failed(),
   'attachment-too-large': () => m.error_attachment_too_large(),
   'attachment-type-not-allowed': () => m.error_attachment_type_not_allowed(),
   'attachment-corrupt': () => m.error_attachment_corrupt(),

@@ -12,6 +12,8 @@ const VAULT_TO_APP: Record<VaultErrorCode, AppErrorCode> = {
   invalid_doc: 'data-damaged',
   invalid_update: 'data-damaged',
   tampered_row: 'data-damaged',
+  load_failed: 'load-incomplete',
+  catch_up_failed: 'tab-catch-up-failed',
   limit_exceeded: 'limit-exceeded',
   model_destroyed: 'vault-locked',
   attachment_too_large: 'attachment-too-large',

@@ -1,6 +1,7 @@
 import {
   createVaultAccess,
   type BackupFile,
+  type LoadState,
   type ProgressListener,
   type RecoveryKit,
   type SaveState,
@@ -8,6 +9,7 @@ import {
   type UnlockSecret,
   type Vault,
   type VaultAccess,
+  type VaultError,
   type VaultSummary,
 } from '#vault';
 import { rememberReturnPath } from '$lib/nav/return-after-unlock.ts';
@@ -38,8 +40,10 @@ export class VaultSession {
   passphraseOffer = $state(false);
   saveState: SaveState = $state.raw(IDLE_SAVE_STATE);
   problems: readonly StoreProblem[] = $state.raw([]);
-  /** Whether every record's content is loaded (search then covers notes and lab values). */
-  fullyLoaded = $state(false);
+  /** Whether every record's content is loaded (search then covers notes and lab values), or failed to. */
+  loadState: LoadState = $state.raw({ phase: 'loading' });
+  /** Why the last load or catch-up failed, kept while a retry runs and until one succeeds (the notice). */
+  loadProblem: VaultError | null = $state.raw(null);
   /** Moves on every change of the records: views that read the (non-reactive) model depend on it. */
   revision = $state(0);
 
@@ -107,6 +111,11 @@ export class VaultSession {
     this.#open(vault);
   }
 
+  /** Reads again what failed to load (the notice's "Try again"); `loadState` tells how it went. */
+  async retryLoad(): Promise<void> {
+    await this.vault?.retryLoad();
+  }
+
   /** Locks in every tab; the onLocked listener then replaces the page. */
   lock(): void {
     this.vault?.lock();
@@ -156,13 +165,16 @@ export class VaultSession {
       rememberReturnPath(location.pathname + location.search);
       location.replace('/');
     });
-    vault.fullyLoaded.then(
-      () => {
-        this.fullyLoaded = true;
-        this.revision++;
-      },
-      () => undefined,
-    );
+    const onLoadState = (state: LoadState): void => {
+      this.loadState = state;
+      if (state.phase === 'incomplete') this.loadProblem = state.error;
+      if (state.phase !== 'complete') return;
+      this.loadProblem = null;
+      // Search results and record views read content the load just brought in.
+      this.revision++;
+    };
+    onLoadState(vault.loadState());
+    vault.onLoadState(onLoadState);
     this.#lastActivity = Date.now();
     this.status = 'open';
   }

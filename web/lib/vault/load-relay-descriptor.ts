@@ -1,8 +1,7 @@
-import type { RelayDescriptor } from '#vault';
+import { readRelayDescriptor, RELAY_WELL_KNOWN_PATH, type RelayDescriptor } from '#vault';
 
 /** Where the last descriptor fetched is kept, so a vault can be created offline after the first visit. */
 export const RELAY_STORAGE_KEY = 'carnet-relay';
-export const RELAY_DESCRIPTOR_PATH = '/.well-known/carnet-relay.json';
 
 /** Raised when the relay's descriptor cannot be fetched and none was kept from an earlier visit. */
 export class RelayUnavailableError extends Error {
@@ -12,37 +11,10 @@ export class RelayUnavailableError extends Error {
   }
 }
 
-function hexOfBase64Url(text: string): string | undefined {
-  if (!/^[A-Za-z0-9_-]+$/.test(text)) return undefined;
-  const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (text.length % 4)) % 4));
-  return Array.from(
-    Uint8Array.from(binary, (char) => char.charCodeAt(0)),
-    (byte) => byte.toString(16).padStart(2, '0'),
-  ).join('');
-}
-
-/**
- * Reads the relay's answer (sync-server/create-relay.ts: `{ v: 1, origin, signingKey: base64url, … }`) or a
- * descriptor kept earlier (`{ origin, publicKeyHex }`); anything else is undefined.
- */
-export function parseRelayDescriptor(value: unknown): RelayDescriptor | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const { origin, signingKey, publicKeyHex } = value as Record<string, unknown>;
-  if (typeof origin !== 'string' || !/^https?:\/\/[^/]+$/.test(origin)) return undefined;
-  const hex =
-    typeof publicKeyHex === 'string'
-      ? publicKeyHex
-      : typeof signingKey === 'string'
-        ? hexOfBase64Url(signingKey)
-        : undefined;
-  if (hex === undefined || !/^[0-9a-f]{64}$/.test(hex)) return undefined;
-  return { origin, publicKeyHex: hex };
-}
-
 function readKept(storage: Storage | undefined): RelayDescriptor | undefined {
   try {
     const text = storage?.getItem(RELAY_STORAGE_KEY);
-    return text === null || text === undefined ? undefined : parseRelayDescriptor(JSON.parse(text));
+    return text === null || text === undefined ? undefined : readRelayDescriptor(JSON.parse(text));
   } catch {
     return undefined;
   }
@@ -69,9 +41,9 @@ export async function loadRelayDescriptor(
 ): Promise<RelayDescriptor> {
   let cause: unknown;
   try {
-    const response = await fetcher(RELAY_DESCRIPTOR_PATH, { headers: { Accept: 'application/json' } });
+    const response = await fetcher(RELAY_WELL_KNOWN_PATH, { headers: { Accept: 'application/json' } });
     if (response.ok) {
-      const descriptor = parseRelayDescriptor(await response.json());
+      const descriptor = readRelayDescriptor(await response.json());
       if (descriptor !== undefined) {
         keep(storage, descriptor);
         return descriptor;

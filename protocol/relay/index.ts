@@ -1,0 +1,2 @@
+export * from './is-relay-origin.ts';
+export * from './relay-well-known.ts';
