@@ -83,6 +83,9 @@ export function createSocketSender(deps: {
       raw()?.terminate?.();
     },
     drained: async () => {
+      // One turn of the event loop every time: a fast reader never fills the queue, and without it a whole
+      // catch-up (store reads are synchronous) would run as one task and hold up every other socket and /healthz.
+      await new Promise((resolve) => setImmediate(resolve));
       while (!closed && buffered() > deps.drainBelow) await new Promise((r) => setTimeout(r, 5));
       return !closed;
     },
