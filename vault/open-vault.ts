@@ -8,7 +8,8 @@ import { createRecordsModel } from './records/create-records-model.ts';
 import type { Clock, Random } from './records/ports.ts';
 import { isVaultError, VaultError } from './records/vault-error.ts';
 import type { VaultKeys } from './session/vault-keys.ts';
-import { createRecordStore, type CompactionPolicy } from './store/record-store.ts';
+import type { CompactionPolicy } from './store/compaction-policy.ts';
+import { createRecordStore } from './store/record-store.ts';
 import type { AttachmentStoreContext } from './store/attachment-store-context.ts';
 import { createRowSealer, jsonBytes, parseJsonBytes } from './store/row-sealer.ts';
 import type { VaultDb } from './store/vault-db.ts';
@@ -29,6 +30,12 @@ export interface OpenVaultOptions {
   random: Random;
   attachments: (context: AttachmentStoreContext) => VaultAttachments & { collectOrphans(): Promise<number> };
   compaction?: Partial<CompactionPolicy>;
+  /**
+   * Background work that failed for a reason other than a damaged row: a storage fault (VaultError
+   * `storage_failed`, `quota_exceeded`) while erasing a deleted record or reading other tabs' edits, or a bug.
+   * Default: thrown from a timer, so the page's error handler shows it (and a test run fails on it).
+   */
+  onFault?: (error: unknown) => void;
   /** Where to ask for persistent storage and the estimate (navigator.storage in the browser). */
   storage?: StorageManager | undefined;
   /** What opened this session (a null current passphrase is accepted only after the recovery key). */
@@ -52,6 +59,10 @@ export async function openVault(options: OpenVaultOptions): Promise<Vault> {
     problems.push(p);
     for (const listener of problemListeners) listener(p);
   };
+  // After lock the database is closed under any work still running: what fails then is no fault.
+  const fault = (error: unknown): void => {
+    if (!isLocked()) (options.onFault ?? throwUncaught)(error);
+  };
 
   const store = createRecordStore({
     db,
@@ -60,6 +71,7 @@ export async function openVault(options: OpenVaultOptions): Promise<Vault> {
     rows,
     clock,
     report,
+    fault,
     onCommitted: (recordIds) => {
       link.post({ t: 'changed', recordIds: recordIds.slice(0, 1000) });
     },
@@ -79,9 +91,7 @@ export async function openVault(options: OpenVaultOptions): Promise<Vault> {
         for (const id of removed) await store.purge(id);
         if (!isLocked()) await attachmentsRef.current?.collectOrphans();
       })
-      .catch(() => {
-        if (!isLocked()) report({ code: 'unreadable_row', table: 'envelopes' });
-      });
+      .catch(fault);
   });
   const attachmentsRef: { current: ReturnType<OpenVaultOptions['attachments']> | undefined } = { current: undefined };
 
@@ -130,7 +140,7 @@ export async function openVault(options: OpenVaultOptions): Promise<Vault> {
   const stopLink = link.onMessage((message) => {
     if (message.t === 'lock') lock('other_tab');
     else if (message.t === 'activity') idle.reset();
-    else store.applyNewer().catch(() => undefined);
+    else store.applyNewer().catch(fault);
   });
 
   if (options.storage !== undefined) {
@@ -228,4 +238,11 @@ export async function openVault(options: OpenVaultOptions): Promise<Vault> {
       return () => lockListeners.delete(listener);
     },
   };
+}
+
+/** Hands an error to the host's handling of uncaught errors without stopping the caller's work. */
+function throwUncaught(error: unknown): void {
+  setTimeout(() => {
+    throw error;
+  }, 0);
 }
