@@ -54,7 +54,14 @@ export function createRecordLoader(ctx: RecordLoaderContext): RecordLoader {
     }
     // Marked before reading: an update from another tab arriving meanwhile is applied on top (Yjs merges).
     state.loaded.add(hex);
-    const list = await rowsOfRecord(db, hex);
+    let list;
+    try {
+      list = await rowsOfRecord(db, hex);
+    } catch (error) {
+      // Unmarked, so the next attempt reads the record instead of finding it "loaded" and empty.
+      state.loaded.delete(hex);
+      throw error;
+    }
     if (isClosed(state)) return;
     applyRecord(hex, openRows(ctx, hex, list, ctx.envelopeContext()));
   }
@@ -80,6 +87,10 @@ export function createRecordLoader(ctx: RecordLoaderContext): RecordLoader {
       }
       try {
         await done;
+      } catch (error) {
+        // As in loadRecord: a batch that failed is read again by the next attempt.
+        for (const id of batch) state.loaded.delete(id);
+        throw error;
       } finally {
         for (const id of batch) inFlight.delete(id);
       }
