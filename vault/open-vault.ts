@@ -12,6 +12,7 @@ import type { CompactionPolicy } from './store/compaction-policy.ts';
 import { createRecordStore } from './store/record-store.ts';
 import type { AttachmentStoreContext } from './store/attachment-store-context.ts';
 import { createRowSealer, jsonBytes, parseJsonBytes } from './store/row-sealer.ts';
+import { storeError } from './store/store-fault.ts';
 import type { VaultDb } from './store/vault-db.ts';
 import { createIdleTimer } from './tabs/idle-timer.ts';
 import { createTabLink } from './tabs/tab-link.ts';
@@ -59,9 +60,10 @@ export async function openVault(options: OpenVaultOptions): Promise<Vault> {
     problems.push(p);
     for (const listener of problemListeners) listener(p);
   };
-  // After lock the database is closed under any work still running: what fails then is no fault.
+  // After lock the database is closed under any work still running: what fails then is no fault. Erasure also
+  // collects orphaned attachments, outside the record store: their storage faults are named here too.
   const fault = (error: unknown): void => {
-    if (!isLocked()) (options.onFault ?? throwUncaught)(error);
+    if (!isLocked()) (options.onFault ?? throwUncaught)(storeError(error));
   };
 
   const store = createRecordStore({
