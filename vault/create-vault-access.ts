@@ -19,7 +19,7 @@ import { isVaultError, VaultError } from './records/vault-error.ts';
 import { kekForNewPassphrase, newVault, vaultHex } from './session/new-vault.ts';
 import { openKeystore, verifyMembership } from './session/open-keystore.ts';
 import { createVaultKeys } from './session/vault-keys.ts';
-import type { CompactionPolicy } from './store/record-store.ts';
+import type { CompactionPolicy } from './store/compaction-policy.ts';
 import { openDirectoryDb, openVaultDb, type IdbPorts, type VaultDb } from './store/vault-db.ts';
 import type { KdfPort, ProgressListener, Vault, VaultAccess } from './vault-api.ts';
 
@@ -34,6 +34,8 @@ export interface VaultAccessOptions {
    * the floor to stay fast; the floor is enforced by crypto whatever is passed. */
   kdfLadder?: readonly KdfParams[];
   compaction?: Partial<CompactionPolicy>;
+  /** Background faults of an open vault (OpenVaultOptions.onFault; default: thrown from a timer). */
+  onFault?: OpenVaultOptions['onFault'];
   storage?: StorageManager;
   /** The attachment store (default: vault/attachments). */
   attachments?: OpenVaultOptions['attachments'];
@@ -77,6 +79,7 @@ export function createVaultAccess(options: VaultAccessOptions = {}): VaultAccess
       storage,
       attachments: options.attachments ?? ((context) => createVaultAttachments(context)),
       ...(options.compaction === undefined ? {} : { compaction: options.compaction }),
+      ...(options.onFault === undefined ? {} : { onFault: options.onFault }),
       unlockedWith,
       async changePassphrase(current, next, onProgress) {
         // Without the current passphrase only where the recovery key itself opened this session: holding the

@@ -9,9 +9,11 @@ import type { Clock, Random } from './records/ports.ts';
 import { isVaultError, VaultError } from './records/vault-error.ts';
 import { createBackgroundLoad } from './session/background-load.ts';
 import type { VaultKeys } from './session/vault-keys.ts';
-import { createRecordStore, type CompactionPolicy } from './store/record-store.ts';
+import type { CompactionPolicy } from './store/compaction-policy.ts';
+import { createRecordStore } from './store/record-store.ts';
 import type { AttachmentStoreContext } from './store/attachment-store-context.ts';
 import { createRowSealer, jsonBytes, parseJsonBytes } from './store/row-sealer.ts';
+import { storeError } from './store/store-fault.ts';
 import type { VaultDb } from './store/vault-db.ts';
 import { createIdleTimer } from './tabs/idle-timer.ts';
 import { createTabLink } from './tabs/tab-link.ts';
@@ -30,6 +32,12 @@ export interface OpenVaultOptions {
   random: Random;
   attachments: (context: AttachmentStoreContext) => VaultAttachments & { collectOrphans(): Promise<number> };
   compaction?: Partial<CompactionPolicy>;
+  /**
+   * Background work that failed for a reason other than a damaged row: a storage fault (VaultError
+   * `storage_failed`, `quota_exceeded`) while erasing a deleted record or reading other tabs' edits, or a bug.
+   * Default: thrown from a timer, so the page's error handler shows it (and a test run fails on it).
+   */
+  onFault?: (error: unknown) => void;
   /** Where to ask for persistent storage and the estimate (navigator.storage in the browser). */
   storage?: StorageManager | undefined;
   /** What opened this session (a null current passphrase is accepted only after the recovery key). */
@@ -53,6 +61,11 @@ export async function openVault(options: OpenVaultOptions): Promise<Vault> {
     problems.push(p);
     for (const listener of problemListeners) listener(p);
   };
+  // After lock the database is closed under any work still running: what fails then is no fault. Erasure also
+  // collects orphaned attachments, outside the record store: their storage faults are named here too.
+  const fault = (error: unknown): void => {
+    if (!isLocked()) (options.onFault ?? throwUncaught)(storeError(error));
+  };
 
   const store = createRecordStore({
     db,
@@ -61,6 +74,7 @@ export async function openVault(options: OpenVaultOptions): Promise<Vault> {
     rows,
     clock,
     report,
+    fault,
     onCommitted: (recordIds) => {
       link.post({ t: 'changed', recordIds: recordIds.slice(0, 1000) });
     },
@@ -80,9 +94,7 @@ export async function openVault(options: OpenVaultOptions): Promise<Vault> {
         for (const id of removed) await store.purge(id);
         if (!isLocked()) await attachmentsRef.current?.collectOrphans();
       })
-      .catch(() => {
-        if (!isLocked()) report({ code: 'unreadable_row', table: 'envelopes' });
-      });
+      .catch(fault);
   });
   const attachmentsRef: { current: ReturnType<OpenVaultOptions['attachments']> | undefined } = { current: undefined };
 
@@ -238,4 +250,11 @@ export async function openVault(options: OpenVaultOptions): Promise<Vault> {
       return () => lockListeners.delete(listener);
     },
   };
+}
+
+/** Hands an error to the host's handling of uncaught errors without stopping the caller's work. */
+function throwUncaught(error: unknown): void {
+  setTimeout(() => {
+    throw error;
+  }, 0);
 }

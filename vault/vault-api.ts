@@ -52,7 +52,10 @@ export interface SaveState {
   readonly error: 'quota_exceeded' | 'write_failed' | null;
 }
 
-/** A row read back from IndexedDB that failed to verify or decrypt: reported, never applied. */
+/**
+ * A row read back from IndexedDB that failed to verify or decrypt (`tampered_row`), or opened but holds no
+ * Yjs update (`unreadable_row`): reported, never applied. A storage fault or a bug is never one of these.
+ */
 export interface StoreProblem {
   readonly code: 'tampered_row' | 'unreadable_row';
   readonly table: string;

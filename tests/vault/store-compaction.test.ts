@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
-import { ready } from '#crypto';
+import { ready, TYPE } from '#crypto';
 import { openVaultDb } from '#vault/store/vault-db';
 import { TEST_PASSPHRASE, TEST_RELAY, testAccess } from '#tests/helpers/vault-access';
 import { runs } from '../crypto/support.ts';
@@ -25,7 +25,7 @@ describe('compaction', () => {
     const db = openVaultDb(vault.id, idb);
     const rows = await db.envelopes.where('recordId').equals(r.id).toArray();
     db.close();
-    const snapshots = rows.filter((row) => row.type === 2);
+    const snapshots = rows.filter((row) => row.type === TYPE.snapshot);
     expect(snapshots.length).toBe(1);
     // 51 edits (create + 50) were committed; what remains is one snapshot and fewer than 8 trailing updates.
     expect(rows.length).toBeLessThanOrEqual(8);
@@ -46,7 +46,7 @@ describe('compaction', () => {
     const db = openVaultDb(vault.id, idb);
     const types = (await db.envelopes.where('recordId').equals(r.id).toArray()).map((row) => row.type);
     db.close();
-    expect(types).toEqual([2]);
+    expect(types).toEqual([TYPE.snapshot]);
     vault.lock();
   });
 
@@ -69,9 +69,9 @@ describe('compaction', () => {
     const [smallTypes, bigTypes] = [await typesOf(small.id), await typesOf(big.id)];
     db.close();
     // The control: under the cap, the record was folded into a snapshot; over it, all 13 updates stay.
-    expect(smallTypes).toContain(2);
+    expect(smallTypes).toContain(TYPE.snapshot);
     expect(smallTypes.length).toBeLessThan(5);
-    expect(bigTypes.filter((t) => t === 2).length).toBeLessThanOrEqual(1);
+    expect(bigTypes.filter((t) => t === TYPE.snapshot).length).toBeLessThanOrEqual(1);
     expect(bigTypes.length).toBeGreaterThan(8);
     const again = await testAccess(idb).access.unlock(vault.id, { passphrase: TEST_PASSPHRASE });
     expect((await again.loadRecord(big.id)).note).toBe(expected);

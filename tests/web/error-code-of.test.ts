@@ -4,10 +4,18 @@ import { errorCodeOf } from '../../web/lib/errors/error-code-of.ts';
 import { RelayUnavailableError } from '../../web/lib/vault/load-relay-descriptor.ts';
 
 describe(errorCodeOf.name, () => {
-  it('gives every vault error code a meaning for people, never "unknown"', () => {
-    for (const code of VAULT_ERROR_CODES) {
+  it('gives every vault error code a meaning for people, never "unknown" but for a bug', () => {
+    for (const code of VAULT_ERROR_CODES.filter((c) => c !== 'internal')) {
       expect(errorCodeOf(new VaultError(code, 'test')), code).not.toBe('unknown');
     }
+    // Nothing the person did or can fix: the unknown-error words (what is safe, reload) are the true ones.
+    expect(errorCodeOf(new VaultError('internal', 'test'))).toBe('unknown');
+  });
+
+  it('tells a storage that failed from a full one and from damaged data', () => {
+    expect(errorCodeOf(new VaultError('storage_failed', 'x'))).toBe('storage-failed');
+    expect(errorCodeOf(new VaultError('quota_exceeded', 'x'))).toBe('storage-full');
+    expect(errorCodeOf(new VaultError('tampered_row', 'x'))).toBe('data-damaged');
   });
 
   it('tells the attachment errors apart', () => {

@@ -51,6 +51,12 @@ export const VAULT_ERROR_CODES = [
   'catch_up_failed',
   /** The browser refused to store more (quota). */
   'quota_exceeded',
+  /** IndexedDB failed: a transaction aborted, the database closed (or was deleted or upgraded elsewhere), or the
+   * browser's storage broke. The failed step changed nothing; a reload reopens the database. */
+  'storage_failed',
+  /** A bug: something the vault relies on did not hold (a record without its key). Never a person's mistake or
+   * damaged data. */
+  'internal',
   /** The passphrase is too weak to protect a health record. */
   'weak_passphrase',
   /** The relay descriptor given at creation is malformed. */

@@ -2,7 +2,7 @@
 // so that search covers notes and lab values, and other tabs' rows are read when they say they saved some. When
 // either read fails (the browser could not read IndexedDB), the patient is told, since search or the page is
 // then incomplete, and can try again: nothing here is swallowed.
-import { VaultError } from '../records/vault-error.ts';
+import { isVaultError, VaultError } from '../records/vault-error.ts';
 import type { LoadState } from '../vault-api.ts';
 
 export interface BackgroundLoadSteps {
@@ -25,6 +25,10 @@ export interface BackgroundLoad {
   /** Reads again whatever failed; resolves when that is done, whatever the outcome (the state says). */
   retry(): Promise<void>;
 }
+
+/** The browser's error behind a store failure (the store wraps it as `storage_failed`), for the `cause`. */
+const browserCause = (error: unknown): unknown =>
+  isVaultError(error, 'storage_failed') && error.cause !== undefined ? error.cause : error;
 
 const tick = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
@@ -69,7 +73,7 @@ export function createBackgroundLoad(steps: BackgroundLoadSteps): BackgroundLoad
       },
       (cause: unknown) => {
         running = false;
-        loadError = new VaultError('load_failed', 'the records could not all be read', { cause });
+        loadError = new VaultError('load_failed', 'the records could not all be read', { cause: browserCause(cause) });
         publish();
         throw loadError;
       },
@@ -85,7 +89,9 @@ export function createBackgroundLoad(steps: BackgroundLoadSteps): BackgroundLoad
         publish();
       },
       (cause: unknown) => {
-        catchUpError = new VaultError('catch_up_failed', "another tab's rows could not be read", { cause });
+        catchUpError = new VaultError('catch_up_failed', "another tab's rows could not be read", {
+          cause: browserCause(cause),
+        });
         publish();
       },
     );

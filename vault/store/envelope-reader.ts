@@ -1,7 +1,7 @@
 // Reading envelopes back from IndexedDB (docs/PROTOCOL.md §18.1): every row is untrusted. Each is verified and
 // decrypted by crypto's openEnvelope (signature first, §7.5) against the record id of the row, so a row moved to
 // another record, flipped or replaced fails and is reported; only what opens is applied.
-import { fromHex, openEnvelope, type AttributionRow, type EnvelopeContext } from '#crypto';
+import { fromHex, openEnvelope, TYPE, type AttributionRow, type EnvelopeContext } from '#crypto';
 import type { EnvelopeRow } from './vault-db.ts';
 
 /** One opened envelope: its Yjs payload and the signed header fields compaction needs. */
@@ -36,7 +36,7 @@ export function openRow(row: EnvelopeRow, context: EnvelopeContext): OpenResult 
   const opened = openEnvelope(row.bytes, fromHex(row.recordId), context);
   if (!opened.ok) return { ok: false, code: opened.code };
   const id = row.id ?? 0;
-  if (opened.type === 0x01) {
+  if (opened.type === TYPE.update) {
     return {
       ok: true,
       row: {
@@ -52,7 +52,7 @@ export function openRow(row: EnvelopeRow, context: EnvelopeContext): OpenResult 
       },
     };
   }
-  if (opened.header.type === 0x02) {
+  if (opened.header.type === TYPE.snapshot) {
     return {
       ok: true,
       row: {

@@ -2,6 +2,7 @@
 // value is bytes that are either public (membership entries), signed envelopes, or sealed local rows; the clear
 // columns reveal only what the relay already sees.
 import { Dexie, type EntityTable } from 'dexie';
+import type { EnvelopeType } from '#crypto';
 
 export const DIRECTORY_DB = 'carnet-v1';
 export const vaultDbName = (vaultIdHex: string): string => `carnet-v1-${vaultIdHex}`;
@@ -23,8 +24,9 @@ export interface MembershipRow {
 export interface EnvelopeRow {
   id?: number;
   recordId: string;
-  /** 1 update, 2 snapshot, 3 deposit (the envelope's own type byte). */
-  type: number;
+  /** The envelope's own type byte (`TYPE.update`, `TYPE.snapshot`, `TYPE.deposit`); a clear copy for the index,
+   * untrusted when read back: the reader goes by the signed header. */
+  type: EnvelopeType;
   author: number;
   seq: number;
   epoch: number;
@@ -36,7 +38,7 @@ export interface OutboxRow {
   id?: number;
   recordId: string;
   envelopeId: number;
-  /** LSK row (§18.3) sealed under primary key `envelopeId`. */
+  /** LSK row (§18.3) sealed under primary key `envelopeId`, holding one `OutboxKind` byte (outbox-entry.ts). */
   bytes: Uint8Array;
 }
 /** Rows keyed by a string, whose value is an LSK row sealed under that key. */

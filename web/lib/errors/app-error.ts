@@ -17,6 +17,7 @@ export const APP_ERROR_CODES = [
   'passcode-wrong',
   'storage-full',
   'storage-unavailable',
+  'storage-failed',
   'decrypt-failed',
   'access-denied',
   'not-found',

@@ -23,6 +23,7 @@ const MESSAGES: Record<AppErrorCode, (error: unknown) => string> = {
   'passcode-wrong': () => m.error_passcode_wrong(),
   'storage-full': () => m.error_storage_full(),
   'storage-unavailable': () => m.error_storage_unavailable(),
+  'storage-failed': () => m.error_storage_failed(),
   'decrypt-failed': () => m.error_decrypt_failed(),
   'access-denied': () => m.error_access_denied(),
   'not-found': () => m.error_not_found(),

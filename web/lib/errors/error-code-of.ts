@@ -26,6 +26,9 @@ const VAULT_TO_APP: Record<VaultErrorCode, AppErrorCode> = {
   vault_not_found: 'vault-not-found',
   // The browser's quota, not the relay's (the wire code of the same name is checked after this one).
   quota_exceeded: 'storage-full',
+  storage_failed: 'storage-failed',
+  // A bug: nothing the person did or can fix; the unknown-error words say what is safe and what to do.
+  internal: 'unknown',
   weak_passphrase: 'passphrase-weak',
   invalid_relay: 'relay-setup-failed',
   backup_foreign: 'backup-foreign',

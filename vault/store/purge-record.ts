@@ -1,0 +1,26 @@
+// Crypto-erasure of a deleted record (PROTOCOL.md §17.2): every stored row of the record goes, then the index is
+// compacted so the record's root R_r is in no stored index row any more. Runs after the tombstone is committed.
+import type { StoreContext } from './store-context.ts';
+import { isClosed } from './store-state.ts';
+
+export interface PurgeDeps {
+  readonly ctx: Pick<StoreContext, 'db' | 'state' | 'indexHex'>;
+  /** Commits every queued edit first: the tombstone, and edits of the record that must not outlive it. */
+  readonly flush: () => Promise<void>;
+  readonly compact: (hex: string) => Promise<boolean>;
+}
+
+export async function purgeRecord({ ctx, flush, compact }: PurgeDeps, hex: string): Promise<void> {
+  const { db, state } = ctx;
+  await flush();
+  if (isClosed(state)) return;
+  await db.transaction('rw', db.envelopes, db.outbox, db.counters, db.state, async () => {
+    await db.envelopes.where('recordId').equals(hex).delete();
+    await db.outbox.where('recordId').equals(hex).delete();
+    await db.counters.delete(hex);
+    await db.state.delete(hex);
+  });
+  state.trailing.delete(hex);
+  state.loaded.delete(hex);
+  await compact(ctx.indexHex);
+}

@@ -1,0 +1,104 @@
+// Loading (PROTOCOL.md §18.4): the index first (the overview needs only it), then one record when it is opened,
+// or every record in batches for full-text search. A record is read from its newest snapshot and the updates it
+// does not cover.
+import { applyLiveRows, openRows } from './apply-rows.ts';
+import { lastEnvelopeId, rowsOfRecord, rowsOfRecords } from './envelope-rows.ts';
+import type { OpenedRow } from './envelope-reader.ts';
+import type { StoreContext } from './store-context.ts';
+import { isClosed, trailingOf } from './store-state.ts';
+
+export type RecordLoaderContext = Pick<
+  StoreContext,
+  'db' | 'state' | 'records' | 'indexHex' | 'report' | 'envelopeContext'
+>;
+
+export interface RecordLoader {
+  loadIndex(): Promise<void>;
+  /** Reads a record's rows once; later calls return at once, or wait for the batch reading it. */
+  loadRecord(hex: string): Promise<void>;
+  /** Loads every record the index lists, a batch at a time so the page stays responsive. */
+  loadAll(onProgress?: (done: number, total: number) => void): Promise<void>;
+}
+
+const BATCH = 250;
+
+export function createRecordLoader(ctx: RecordLoaderContext): RecordLoader {
+  const { db, state } = ctx;
+  // Records of a loadAll batch still being read: loadRecord waits for its batch instead of returning early
+  // (the record would otherwise be "not found" right after unlock on a large vault).
+  const inFlight = new Map<string, Promise<void>>();
+
+  /** Applies a record's opened rows and keeps their counts for compaction. */
+  function applyRecord(hex: string, opened: readonly OpenedRow[]): void {
+    const { snapshot, trailing } = applyLiveRows(ctx, hex, opened);
+    const t = trailingOf(state, hex);
+    t.count = trailing.length;
+    t.bytes = trailing.reduce((sum, r) => sum + r.size, 0);
+    t.snapshotBytes = snapshot?.size ?? 0;
+  }
+
+  async function loadIndex(): Promise<void> {
+    // Rows committed from here on are seen by tab catch-up; rows before it by the loads (read again if both:
+    // Yjs ignores what it already has).
+    state.cursor = Math.max(state.cursor, await lastEnvelopeId(db));
+    state.loaded.add(ctx.indexHex);
+    const list = await rowsOfRecord(db, ctx.indexHex);
+    applyRecord(ctx.indexHex, openRows(ctx, ctx.indexHex, list, ctx.envelopeContext()));
+  }
+
+  async function loadRecord(hex: string): Promise<void> {
+    if (isClosed(state)) return;
+    if (state.loaded.has(hex)) {
+      await inFlight.get(hex);
+      return;
+    }
+    // Marked before reading: an update from another tab arriving meanwhile is applied on top (Yjs merges).
+    state.loaded.add(hex);
+    let list;
+    try {
+      list = await rowsOfRecord(db, hex);
+    } catch (error) {
+      // Unmarked, so the next attempt reads the record instead of finding it "loaded" and empty.
+      state.loaded.delete(hex);
+      throw error;
+    }
+    if (isClosed(state)) return;
+    applyRecord(hex, openRows(ctx, hex, list, ctx.envelopeContext()));
+  }
+
+  async function readBatch(batch: readonly string[]): Promise<void> {
+    const byRecord = await rowsOfRecords(db, batch);
+    if (isClosed(state)) return;
+    const envelopes = ctx.envelopeContext();
+    for (const [hex, list] of byRecord) applyRecord(hex, openRows(ctx, hex, list, envelopes));
+  }
+
+  async function loadAll(onProgress?: (done: number, total: number) => void): Promise<void> {
+    const ids = ctx.records
+      .list()
+      .map((e) => e.id)
+      .filter((id) => !state.loaded.has(id));
+    for (let i = 0; i < ids.length && !isClosed(state); i += BATCH) {
+      const batch = ids.slice(i, i + BATCH);
+      const done = readBatch(batch);
+      for (const id of batch) {
+        state.loaded.add(id);
+        inFlight.set(id, done);
+      }
+      try {
+        await done;
+      } catch (error) {
+        // As in loadRecord: a batch that failed is read again by the next attempt.
+        for (const id of batch) state.loaded.delete(id);
+        throw error;
+      } finally {
+        for (const id of batch) inFlight.delete(id);
+      }
+      if (isClosed(state)) return;
+      onProgress?.(Math.min(i + BATCH, ids.length), ids.length);
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+  }
+
+  return { loadIndex, loadRecord, loadAll };
+}

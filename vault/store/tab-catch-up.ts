@@ -1,0 +1,32 @@
+// Tab catch-up (PROTOCOL.md §18.5): when another tab says it committed (BroadcastChannel `changed`), read every
+// envelope row after this tab's cursor and apply those of records this tab has loaded, skipping its own rows.
+// A record not loaded yet reads all its rows itself when it is opened.
+import { applyEachRow, openRows } from './apply-rows.ts';
+import { groupByRecord, rowsAfter } from './envelope-rows.ts';
+import type { StoreContext } from './store-context.ts';
+import { isClosed } from './store-state.ts';
+
+export type TabCatchUpContext = Pick<
+  StoreContext,
+  'db' | 'state' | 'records' | 'indexHex' | 'report' | 'envelopeContext'
+>;
+
+/** Applies rows other tabs committed since this tab last looked. */
+export async function applyRowsOfOtherTabs(ctx: TabCatchUpContext): Promise<void> {
+  const { state } = ctx;
+  if (isClosed(state)) return;
+  const list = await rowsAfter(ctx.db, state.cursor);
+  if (isClosed(state)) return;
+  // The cursor moves only once these rows are applied: after a failure, a retry reads them again.
+  let seen = state.cursor;
+  for (const row of list) if (row.id !== undefined) seen = Math.max(seen, row.id);
+  const wanted = list.filter(
+    (row) => !(row.id !== undefined && state.ownIds.has(row.id)) && state.loaded.has(row.recordId),
+  );
+  const byRecord = groupByRecord(wanted);
+  // The index first: a new record's root must be known before its first update can be opened.
+  const order = [...byRecord.keys()].sort((a, b) => Number(b === ctx.indexHex) - Number(a === ctx.indexHex));
+  const envelopes = ctx.envelopeContext();
+  for (const hex of order) applyEachRow(ctx, hex, openRows(ctx, hex, byRecord.get(hex) ?? [], envelopes));
+  state.cursor = Math.max(state.cursor, seen);
+}
