@@ -66,6 +66,7 @@ export {
 export { LIMITS } from './records/limits.ts';
 export { systemClock, systemRandom, type Clock, type Random } from './records/ports.ts';
 export { createVaultAccess, inThreadKdf, type VaultAccessOptions } from './create-vault-access.ts';
+export { listVaults } from './store/list-vaults.ts';
 export type {
   AttachmentInputFile,
   BackupFile,
