@@ -59,15 +59,24 @@ interface IndexFile {
 
 function readIndex(indexFile: string): IndexFile {
   const plain = new Uint8Array(fs.readFileSync(indexFile));
+  const stat = fs.statSync(indexFile);
   const variants = new Map<Precompressed, Uint8Array>();
   for (const variant of PRECOMPRESSED) {
     const file = indexFile + variant.suffix;
-    if (fs.existsSync(file)) variants.set(variant, new Uint8Array(fs.readFileSync(file)));
+    const copy = fs.statSync(file, { throwIfNoEntry: false });
+    if (isFreshCopy(copy, stat)) variants.set(variant, new Uint8Array(fs.readFileSync(file)));
   }
   return { plain, variants, etag: crypto.createHash('sha256').update(plain).digest('base64url').slice(0, 27) };
 }
 
 const isCompressedCopy = (file: string): boolean => PRECOMPRESSED.some(({ suffix }) => file.endsWith(suffix));
+
+/**
+ * A compressed copy written before its file was last changed is stale (a file patched by hand, a copy that
+ * failed): the file is then sent as it is rather than old bytes under a new name.
+ */
+const isFreshCopy = (copy: fs.Stats | undefined, file: fs.Stats): boolean =>
+  copy?.isFile() === true && copy.mtimeMs >= file.mtimeMs;
 
 /**
  * Serves the built PWA from `appDir`: files by path (never outside the folder), and index.html for any
@@ -103,7 +112,7 @@ export function createStaticApp(appDir: string): StaticApp | undefined {
     const variants: Precompressed[] = [];
     for (const variant of PRECOMPRESSED) {
       const variantStat = await fsp.stat(file + variant.suffix).catch(() => undefined);
-      if (variantStat?.isFile() === true) variants.push(variant);
+      if (isFreshCopy(variantStat, stat)) variants.push(variant);
     }
     const chosen = pickEncoding(c.req.header('accept-encoding'), variants);
     const etag = await entityTag(file, stat, chosen?.encoding);

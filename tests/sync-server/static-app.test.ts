@@ -210,6 +210,19 @@ describe('serving the built PWA', () => {
     expect(after.body.toString('utf8')).toContain('short_name');
   });
 
+  it('sends a file changed after its compressed copies were made as it is, not the stale copies', async () => {
+    const file = path.join(appDir, 'sw.js');
+    precompress(file);
+    const fresh = await request(`${sut.httpUrl}/sw.js`, { 'Accept-Encoding': 'br' });
+    expect(fresh.headers['content-encoding']).toBe('br');
+    const later = new Date(Date.now() + 2000);
+    fs.appendFileSync(file, '\n// a new version\n');
+    fs.utimesSync(file, later, later);
+    const patched = await request(`${sut.httpUrl}/sw.js`, { 'Accept-Encoding': 'br' });
+    expect(patched.headers['content-encoding']).toBeUndefined();
+    expect(patched.body.toString('utf8')).toContain('a new version');
+  });
+
   it('answers HEAD with the headers of GET and no body', async () => {
     const head = await request(`${sut.httpUrl}${SCRIPT_PATH}`, { 'Accept-Encoding': 'br' }, 'HEAD');
     expect(head.status).toBe(200);
