@@ -108,7 +108,13 @@ export function createStaticApp(appDir: string): StaticApp | undefined {
     return c.req.method === 'HEAD' ? c.body(null, 200, headers) : c.body(new Uint8Array(body), 200, headers);
   };
 
-  const sendFile = async (c: Context, file: string, stat: fs.Stats, urlPath: string): Promise<Response> => {
+  const sendFile = async (
+    c: Context,
+    gone: AbortSignal,
+    file: string,
+    stat: fs.Stats,
+    urlPath: string,
+  ): Promise<Response> => {
     const variants: Precompressed[] = [];
     for (const variant of PRECOMPRESSED) {
       const variantStat = await fsp.stat(file + variant.suffix).catch(() => undefined);
@@ -124,22 +130,30 @@ export function createStaticApp(appDir: string): StaticApp | undefined {
     if (variants.length > 0) headers['Vary'] = 'Accept-Encoding';
     if (matchesIfNoneMatch(c.req.header('if-none-match'), etag)) return c.body(null, 304, headers);
     if (chosen !== undefined) headers['Content-Encoding'] = chosen.encoding;
-    // The length and the bytes come from one open file: a build replacing it meanwhile cannot make them disagree.
+    // The length and the bytes come from one open file, and no more bytes than that length are read: a build
+    // that replaces the file meanwhile, or rewrites it in place, cannot put stray bytes on a kept-alive socket.
     const handle = await fsp.open(chosen === undefined ? file : file + chosen.suffix);
+    let size: number;
     try {
-      headers['Content-Length'] = String((await handle.stat()).size);
+      size = (await handle.stat()).size;
     } catch (error) {
       await handle.close();
       throw error;
     }
-    if (c.req.method === 'HEAD') {
+    headers['Content-Length'] = String(size);
+    if (c.req.method === 'HEAD' || gone.aborted || size === 0) {
       await handle.close();
-      return c.body(null, 200, headers);
+      return size === 0 ? c.body(new Uint8Array(0), 200, headers) : c.body(null, 200, headers);
     }
-    return c.body(Readable.toWeb(handle.createReadStream()) as ReadableStream<Uint8Array>, 200, headers);
+    // A client that goes away mid-file (a closed tab, a cancelled precache) releases the file at once.
+    const stream = handle.createReadStream({ start: 0, end: size - 1 });
+    gone.addEventListener('abort', () => stream.destroy(), { once: true });
+    return c.body(Readable.toWeb(stream) as ReadableStream<Uint8Array>, 200, headers);
   };
 
   const handler: Handler = async (c) => {
+    // Read before the first await: the relay's server aborts it when the client disconnects, from then on.
+    const gone = c.req.raw.signal;
     let urlPath: string;
     try {
       urlPath = decodeURIComponent(new URL(c.req.url).pathname);
@@ -153,7 +167,7 @@ export function createStaticApp(appDir: string): StaticApp | undefined {
     // The .br and .gz copies are representations of their file, not files of their own.
     if (file.startsWith(root + path.sep) && !isCompressedCopy(file)) {
       const stat = await fsp.stat(file).catch(() => undefined);
-      if (stat?.isFile() === true) return sendFile(c, file, stat, urlPath);
+      if (stat?.isFile() === true) return sendFile(c, gone, file, stat, urlPath);
     }
     // A missing hashed asset or file with an extension is a real 404, not the app shell.
     if (urlPath.startsWith('/_app/') || path.extname(urlPath) !== '') return c.text('Not found', 404);

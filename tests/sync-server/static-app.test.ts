@@ -223,6 +223,83 @@ describe('serving the built PWA', () => {
     expect(patched.body.toString('utf8')).toContain('a new version');
   });
 
+  it('lets go of a file when the client leaves before or while it is sent', async () => {
+    /** Whether this process (the relay runs in it) holds `file` open. */
+    const holdsOpen = (file: string): boolean =>
+      fs.readdirSync('/proc/self/fd').some((fd) => {
+        try {
+          return fs.readlinkSync(`/proc/self/fd/${fd}`) === file;
+        } catch {
+          return false;
+        }
+      });
+    const leave = (name: string, when: 'before' | 'during'): Promise<string> => {
+      const file = path.join(appDir, '_app', 'immutable', 'entry', name);
+      fs.writeFileSync(file, Buffer.alloc(32 * 1024 * 1024, 0x61));
+      return new Promise((resolve, reject) => {
+        const req = http.get(`${sut.httpUrl}/_app/immutable/entry/${name}`, (res) => {
+          res.once('data', () => {
+            req.destroy();
+            resolve(file);
+          });
+        });
+        // Before: gone while the relay still hashes the new file for its ETag, before the first byte.
+        if (when === 'before')
+          setTimeout(() => {
+            req.destroy();
+            resolve(file);
+          }, 20);
+        req.on('error', (error: NodeJS.ErrnoException) => {
+          if (error.code !== 'ECONNRESET') reject(error);
+        });
+      });
+    };
+    for (const file of [await leave('early.abc123.js', 'before'), await leave('late.abc123.js', 'during')]) {
+      await expect.poll(() => holdsOpen(file), { timeout: 5000 }).toBe(false);
+    }
+  });
+
+  it('sends no more than the length it announced when the file is rewritten in place while it is sent', async () => {
+    const name = '/_app/immutable/entry/rewritten.abc123.js';
+    const file = path.join(appDir, name);
+    const original = 16 * 1024 * 1024;
+    fs.writeFileSync(file, Buffer.alloc(original, 0x61));
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const received = await new Promise<number>((resolve, reject) => {
+        http
+          .get(`${sut.httpUrl}${name}`, { agent }, (res) => {
+            let bytes = 0;
+            res.once('data', (first: Buffer) => {
+              bytes += first.length;
+              res.pause();
+              // A rebuild writing the same name in place, longer than before, while the first copy is on its way.
+              fs.writeFileSync(file, Buffer.alloc(2 * original, 0x62));
+              res.on('data', (chunk: Buffer) => (bytes += chunk.length));
+              res.resume();
+            });
+            res.on('end', () => resolve(bytes));
+            res.on('error', reject);
+          })
+          .on('error', reject);
+      });
+      expect(received).toBe(original);
+      // The kept-alive socket carries nothing stray: the next answer on it reads cleanly.
+      const next = await new Promise<string>((resolve, reject) => {
+        http
+          .get(`${sut.httpUrl}/manifest.webmanifest`, { agent }, (res) => {
+            let text = '';
+            res.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+            res.on('end', () => resolve(text));
+          })
+          .on('error', reject);
+      });
+      expect(next).toContain('Carnet');
+    } finally {
+      agent.destroy();
+    }
+  });
+
   it('answers HEAD with the headers of GET and no body', async () => {
     const head = await request(`${sut.httpUrl}${SCRIPT_PATH}`, { 'Accept-Encoding': 'br' }, 'HEAD');
     expect(head.status).toBe(200);
