@@ -11,14 +11,29 @@ const LOADERS: Record<Locale, () => Promise<{ default: Catalogue }>> = {
 };
 
 const loaded: Partial<Record<Locale, Catalogue>> = {};
+const loading = new Map<Locale, Promise<void>>();
 const pluralRules = new Map<Locale, Intl.PluralRules>();
 
 /**
- * Fetches a language's messages (once). The app awaits it for the language it starts in before the first
- * screen, and for a newly chosen one before switching, so `m` always has words to give.
+ * Fetches a language's messages (once; a failed fetch is tried again on the next call). The app starts it
+ * for the language it opens in before the router runs (web/hooks.client.ts) and awaits it before the first
+ * screen (web/routes/+layout.ts), and awaits a newly chosen language before switching: `m` always has words.
  */
-export async function loadMessages(locale: Locale): Promise<void> {
-  loaded[locale] ??= (await LOADERS[locale]()).default;
+export function loadMessages(locale: Locale): Promise<void> {
+  let promise = loading.get(locale);
+  if (promise === undefined) {
+    promise = LOADERS[locale]().then(
+      (module) => {
+        loaded[locale] = module.default;
+      },
+      (error: unknown) => {
+        loading.delete(locale);
+        throw error;
+      },
+    );
+    loading.set(locale, promise);
+  }
+  return promise;
 }
 
 /** The catalogue of a loaded language (tests read the texts through this, as the app does). */

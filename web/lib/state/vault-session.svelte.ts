@@ -10,7 +10,6 @@ import type {
   VaultAccess,
   VaultSummary,
 } from '#vault';
-import { whenIdle } from '$lib/load/when-idle.ts';
 import { rememberReturnPath } from '$lib/nav/return-after-unlock.ts';
 import { loadRelayDescriptor } from '$lib/vault/load-relay-descriptor.ts';
 import { workerKdf } from '$lib/vault/worker-kdf.ts';
@@ -73,11 +72,11 @@ export class VaultSession {
   }
 
   /**
-   * Starts loading the vault core in the background once the first screen is up, so it is there by the time
-   * the passphrase is typed. Not counted against the first load: the passphrase field is already usable.
+   * Loads the vault core in the background, so that it is there by the time the passphrase is typed. The first
+   * screen calls it once its passphrase field is up: not before, or it would compete with that screen's code.
    */
-  #preload(): void {
-    whenIdle(() => void this.#core().catch(() => undefined));
+  preload(): void {
+    this.#core().catch(() => undefined);
   }
 
   /** Finds out whether this browser holds a vault (once; later calls wait for the first). */
@@ -85,7 +84,6 @@ export class VaultSession {
     this.#starting ??= this.#ports.list().then((vaults) => {
       this.vaults = vaults;
       if (this.status === 'starting') this.status = vaults.length === 0 ? 'new' : 'locked';
-      this.#preload();
       // No vault yet: fetch and keep the relay's descriptor now, while the first visit is online, so the
       // vault can still be created if the network is gone by the time the person chooses a passphrase.
       if (vaults.length === 0) loadRelayDescriptor().catch(() => undefined);
