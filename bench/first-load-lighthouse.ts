@@ -41,8 +41,22 @@ async function waitForDevTools(port: number): Promise<void> {
   throw new Error('Chromium did not open its DevTools port');
 }
 
-/** One Lighthouse run on `/` of `app` in a Chromium over a fresh copy of `seed`. */
+/**
+ * One Lighthouse run on `/` of `app` in a Chromium over a fresh copy of `seed`. Lighthouse now and then loses
+ * the trace's navigation start (NO_NAVSTART) on this machine: such a run is made again, up to twice.
+ */
 export async function lighthouseRun(app: ServedApp, seed: string): Promise<LighthouseRun> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await lighthouseOnce(app, seed);
+    } catch (error) {
+      if (attempt === 3 || !String(error).includes('NO_NAVSTART')) throw error;
+      console.log(`  (lighthouse lost the navigation start: run again)`);
+    }
+  }
+}
+
+async function lighthouseOnce(app: ServedApp, seed: string): Promise<LighthouseRun> {
   const profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'carnet-first-load-lighthouse-'));
   fs.cpSync(seed, profileDir, { recursive: true });
   const port = await freePort();

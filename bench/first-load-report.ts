@@ -21,7 +21,8 @@ const median = (values: number[]): number => {
 };
 
 const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KB`;
-const ratio = (value: number, base: number): string => `${(value / base).toFixed(2)}x`;
+/** A figure as a multiple of the baseline's; '-' when the baseline's is 0 (a CLS of nothing). */
+const ratio = (value: number, base: number): string => (base === 0 ? '-' : `${(value / base).toFixed(2)}x`);
 
 function medians(runs: Measured[]): LoadFigures {
   const of = (pick: (f: LoadFigures) => number): number => median(runs.map((run) => pick(run.figures)));
