@@ -3,6 +3,7 @@ import { SvelteKitPWA } from '@vite-pwa/sveltekit';
 import { defineConfig } from 'vite';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { firstScreenChunk } from './web/first-screen-chunk.ts';
 
 /** The static manifest's revision for the precache: a change to the file reaches installed apps. */
 const manifestRevision = createHash('sha256')
@@ -13,6 +14,18 @@ const manifestRevision = createHash('sha256')
 export default defineConfig({
   plugins: [
     sveltekit(),
+    {
+      // The first screen's own code as one chunk (web/first-screen-chunk.ts), in the browser build only.
+      name: 'carnet-first-screen-chunk',
+      apply: 'build',
+      outputOptions(options) {
+        if (this.environment.config.build.ssr !== false) return null;
+        return {
+          ...options,
+          codeSplitting: { groups: [{ name: firstScreenChunk(), debugName: 'first-screen' }] },
+        };
+      },
+    },
     SvelteKitPWA({
       registerType: 'prompt',
       injectRegister: false,

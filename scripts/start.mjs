@@ -34,7 +34,6 @@ const sources = [
   'vault',
   'protocol',
   'crypto',
-  'messages',
   'svelte.config.js',
   'vite.config.ts',
   'package-lock.json',

@@ -20,6 +20,7 @@ import { kekForNewPassphrase, newVault, vaultHex } from './session/new-vault.ts'
 import { openKeystore, verifyMembership } from './session/open-keystore.ts';
 import { createVaultKeys } from './session/vault-keys.ts';
 import type { CompactionPolicy } from './store/compaction-policy.ts';
+import { listVaults } from './store/list-vaults.ts';
 import { openDirectoryDb, openVaultDb, type IdbPorts, type VaultDb } from './store/vault-db.ts';
 import type { KdfPort, ProgressListener, Vault, VaultAccess } from './vault-api.ts';
 
@@ -130,16 +131,8 @@ export function createVaultAccess(options: VaultAccessOptions = {}): VaultAccess
   }
 
   return {
-    async list() {
-      const directory = openDirectoryDb(options.idb);
-      try {
-        const rows = await directory.vaults.toArray();
-        return rows
-          .filter((row) => typeof row.vaultIdHex === 'string' && /^[0-9a-f]{32}$/.test(row.vaultIdHex))
-          .map((row) => ({ id: row.vaultIdHex, relayOrigin: row.relayOrigin }));
-      } finally {
-        directory.close();
-      }
+    list() {
+      return listVaults(options.idb?.indexedDB ?? indexedDB);
     },
 
     async create({ passphrase, relay, onProgress }) {

@@ -68,6 +68,7 @@ export { systemClock, systemRandom, type Clock, type Random } from './records/po
 export { createVaultAccess, inThreadKdf, type VaultAccessOptions } from './create-vault-access.ts';
 export { readRelayDescriptor } from './session/read-relay-descriptor.ts';
 export { RELAY_WELL_KNOWN_PATH } from '#protocol/relay/index';
+export { listVaults } from './store/list-vaults.ts';
 export type {
   AttachmentInputFile,
   BackupFile,

@@ -3,7 +3,10 @@
 // is the one that unlocks from then on. On the way: screenshots (phone 390x844 and desktop, en/fr/de) of the
 // recovery key field, the new passphrase offer and the sharing badge under a lab result, each checked by axe.
 import { expect, test, type Page } from '@playwright/test';
-import fs from 'node:fs';
+import type { Catalogue, TextKey } from '../../web/lib/i18n/catalogue.ts';
+import de from '../../web/lib/i18n/messages/de.ts';
+import en from '../../web/lib/i18n/messages/en.ts';
+import fr from '../../web/lib/i18n/messages/fr.ts';
 import { expectNoAxeViolation } from './support/axe.ts';
 import { parseRecoveryKeyText, ready, RecoveryKeyTextError } from '#crypto';
 import {
@@ -22,13 +25,8 @@ const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 800 };
 const NEW_PASSPHRASE = 'saffron kettle meadow ninety quartz';
 type Locale = 'en' | 'fr' | 'de';
-const MESSAGES = Object.fromEntries(
-  (['en', 'fr', 'de'] as const).map((locale) => [
-    locale,
-    JSON.parse(fs.readFileSync(`messages/${locale}.json`, 'utf8')) as Record<string, string>,
-  ]),
-) as Record<Locale, Record<string, string>>;
-const say = (locale: Locale, key: string): string => MESSAGES[locale][key] ?? key;
+const MESSAGES: Record<Locale, Catalogue> = { en, fr, de };
+const say = (locale: Locale, key: TextKey): string => MESSAGES[locale][key];
 
 test.use({ locale: 'en-US', viewport: PHONE });
 

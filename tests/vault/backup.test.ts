@@ -117,7 +117,7 @@ describe('backup and restore (§18.6)', () => {
     const { vault, recoveryKey, idb } = await seeded();
     const bytes = await readAll(vault.backup());
     const other = testAccess();
-    // A browser where the app has loaded once: its directory exists (the first screen lists vaults).
+    // A browser where the app has loaded once: the first screen listed its vaults (and created nothing).
     await other.access.list();
     const untouched = await everyDatabase(other.idb);
     const attempt = (backup: BackupFile, key = recoveryKey) =>

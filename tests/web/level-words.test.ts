@@ -1,9 +1,9 @@
 // Issue 11, part 6: the badge under a lab result read "Normal", which a patient takes for "my result is normal"
 // even when a value is High. A sharing level's words must never be a lab flag's words, in any language.
 import { describe, expect, it } from 'vitest';
-import de from '../../messages/de.json';
-import en from '../../messages/en.json';
-import fr from '../../messages/fr.json';
+import de from '../../web/lib/i18n/messages/de.ts';
+import en from '../../web/lib/i18n/messages/en.ts';
+import fr from '../../web/lib/i18n/messages/fr.ts';
 
 const catalogues = { en, fr, de } as const;
 const LEVEL_KEYS = ['level_normal', 'level_restricted', 'level_secret'] as const;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import de from '../../messages/de.json';
-import en from '../../messages/en.json';
-import fr from '../../messages/fr.json';
+import de from '../../web/lib/i18n/messages/de.ts';
+import en from '../../web/lib/i18n/messages/en.ts';
+import fr from '../../web/lib/i18n/messages/fr.ts';
 import { EXAMPLE_PASSPHRASES, MIN_PASSPHRASE_SCORE, ratePassphrase } from '../../web/lib/vault/rate-passphrase.ts';
 
 const HINTS = { en: en.create_passphrase_hint, fr: fr.create_passphrase_hint, de: de.create_passphrase_hint };

@@ -29,6 +29,7 @@ import type { Clock, Random } from '../records/ports.ts';
 import { isVaultError, VaultError } from '../records/vault-error.ts';
 import { parseTypedRecoveryKey } from '../session/open-keystore.ts';
 import { createRowSealer, type RowSealer } from '../store/row-sealer.ts';
+import { listVaults } from '../store/list-vaults.ts';
 import { openDirectoryDb, openVaultDb, type EnvelopeRow, type IdbPorts, type VaultDb } from '../store/vault-db.ts';
 import type { BackupFile, ProgressListener } from '../vault-api.ts';
 import {
@@ -93,13 +94,9 @@ export async function restoreBackup(
       throw new VaultError('backup_wrong_key', 'the backup is sealed to another recovery key');
     }
     const hex = toHex(header.vaultId);
-    const directory = openDirectoryDb(deps.idb);
-    try {
-      if ((await directory.vaults.get(hex)) !== undefined) {
-        throw new VaultError('backup_vault_exists', 'this browser already holds this vault');
-      }
-    } finally {
-      directory.close();
+    // Read without Dexie, which would create the directory: a refused restore leaves IndexedDB as it was.
+    if ((await listVaults(deps.idb?.indexedDB ?? indexedDB)).some((vault) => vault.id === hex)) {
+      throw new VaultError('backup_vault_exists', 'this browser already holds this vault');
     }
     // A database nothing lists is what an interrupted restore left behind (§18.6 step 2).
     await deleteDb(hex, deps.idb);

@@ -3,9 +3,9 @@
 // columns reveal only what the relay already sees.
 import { Dexie, type EntityTable } from 'dexie';
 import type { EnvelopeType } from '#crypto';
+import { DIRECTORY_DB, DIRECTORY_STORE, vaultDbName } from './db-names.ts';
 
-export const DIRECTORY_DB = 'carnet-v1';
-export const vaultDbName = (vaultIdHex: string): string => `carnet-v1-${vaultIdHex}`;
+export { DIRECTORY_DB, vaultDbName };
 
 /** IndexedDB implementation: the browser's, or fake-indexeddb in Node unit tests. */
 export interface IdbPorts {
@@ -109,6 +109,6 @@ export function openDirectoryDb(ports?: IdbPorts): DirectoryDb {
     chromeTransactionDurability: 'strict',
     ...(ports === undefined ? {} : { indexedDB: ports.indexedDB, IDBKeyRange: ports.IDBKeyRange }),
   }) as DirectoryDb;
-  db.version(1).stores({ vaults: 'vaultIdHex' });
+  db.version(1).stores({ [DIRECTORY_STORE]: 'vaultIdHex' });
   return db;
 }

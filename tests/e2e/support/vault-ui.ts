@@ -1,6 +1,6 @@
 // Shared steps of the UI journeys of issue 6 (vault-journey, at-rest, xss-corpus, bad-input, lock): they drive
 // the real screens of the built app the way a person does, by accessible role and English name
-// (messages/en.json), and read the origin's IndexedDB back through the IndexedDB API of the page.
+// (web/lib/i18n/messages/en.ts), and read the origin's IndexedDB back through the IndexedDB API of the page.
 import { expect, type BrowserContext, type Locator, type Page } from '@playwright/test';
 import zlib from 'node:zlib';
 
@@ -131,7 +131,7 @@ export interface RecordInput {
   date: string;
   author?: string;
   organisation?: string;
-  /** The sharing level's name in the form (messages/en.json `level_*`). */
+  /** The sharing level's name in the form (web/lib/i18n/messages/en.ts `level_*`). */
   level?: 'Shared as usual' | 'Shared one by one' | 'Never shared';
   tags?: string;
   note?: string;

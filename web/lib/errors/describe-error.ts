@@ -1,4 +1,4 @@
-import { isVaultError } from '#vault';
+import { isVaultError } from '#vault/light';
 import { m } from '$lib/i18n/messages.ts';
 import type { AppErrorCode } from './app-error.ts';
 import { describeRecoveryKeyMistake } from './describe-recovery-key-mistake.ts';

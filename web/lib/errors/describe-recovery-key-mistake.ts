@@ -20,14 +20,7 @@ export function describeRecoveryKeyMistake(mistake: VaultErrorDetail | undefined
     case 'length': {
       const missing = mistake.expected - mistake.found;
       const count = Math.abs(missing);
-      const sentence =
-        missing > 0
-          ? count === 1
-            ? m.error_recovery_key_short_one()
-            : m.error_recovery_key_short({ count })
-          : count === 1
-            ? m.error_recovery_key_long_one()
-            : m.error_recovery_key_long({ count });
+      const sentence = missing > 0 ? m.error_recovery_key_short({ count }) : m.error_recovery_key_long({ count });
       return mistake.group === null
         ? sentence
         : `${sentence} ${m.error_recovery_key_check_group({ group: mistake.group })}`;

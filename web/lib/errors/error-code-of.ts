@@ -1,5 +1,5 @@
 import type { WireErrorCode } from '#protocol';
-import { isVaultError, type VaultErrorCode } from '#vault';
+import { isVaultError, type VaultErrorCode } from '#vault/light';
 import { RelayUnavailableError } from '../vault/load-relay-descriptor.ts';
 import { AppError, type AppErrorCode } from './app-error.ts';
 

@@ -3,8 +3,9 @@
  *
  * Why not Paraglide: @inlang/paraglide-js 2.25 pulls @lix-js/sdk, whose lock entries name platform packages
  * that the registry does not serve, so `npm ci` (CI's install) refuses the lock file. This module and
- * messages.ts give the same API (`m.key(params)`, getLocale/setLocale) over the same messages/*.json files,
- * with no code generation and no dependency; a type check proves every language has every message.
+ * messages.ts give the same API (`m.key(params)`, getLocale/setLocale) over catalogues in messages/*.ts, with
+ * no code generation and no dependency: the type check proves every language has every message and every call
+ * passes the parameters its text names; each language is its own chunk, loaded when spoken.
  */
 export const locales = ['en', 'fr', 'de'] as const;
 export type Locale = (typeof locales)[number];

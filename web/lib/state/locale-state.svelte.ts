@@ -1,3 +1,4 @@
+import { loadMessages } from '$lib/i18n/messages.ts';
 import { getLocale, locales, setLocale, trackLocale, type Locale } from '$lib/i18n/runtime.ts';
 
 /**
@@ -13,7 +14,9 @@ class LocaleState {
     trackLocale(() => this.current);
   }
 
-  set(locale: Locale): void {
+  /** Switches once the language's messages are loaded (its own chunk), so no screen shows a missing word. */
+  async set(locale: Locale): Promise<void> {
+    await loadMessages(locale);
     setLocale(locale, { reload: false });
     this.current = locale;
     document.documentElement.lang = locale;

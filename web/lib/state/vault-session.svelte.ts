@@ -1,20 +1,30 @@
-import {
-  createVaultAccess,
-  type BackupFile,
-  type LoadState,
-  type ProgressListener,
-  type RecoveryKit,
-  type SaveState,
-  type StoreProblem,
-  type UnlockSecret,
-  type Vault,
-  type VaultAccess,
-  type VaultError,
-  type VaultSummary,
+import { listVaults } from '#vault/light';
+import type {
+  BackupFile,
+  LoadState,
+  ProgressListener,
+  RecoveryKit,
+  SaveState,
+  StoreProblem,
+  UnlockSecret,
+  Vault,
+  VaultAccess,
+  VaultError,
+  VaultSummary,
 } from '#vault';
 import { rememberReturnPath } from '$lib/nav/return-after-unlock.ts';
 import { loadRelayDescriptor } from '$lib/vault/load-relay-descriptor.ts';
 import { workerKdf } from '$lib/vault/worker-kdf.ts';
+
+/** Loads the vault core (Dexie, Yjs, libsodium) on first use: the first screen needs none of it. */
+const loadAccess = (): Promise<VaultAccess> =>
+  import('#vault/create-vault-access').then(({ createVaultAccess }) => createVaultAccess({ kdf: workerKdf }));
+
+/** What the session reads the vaults of this browser with, and how it gets the rest of the vault core. */
+export interface VaultSessionPorts {
+  list(): Promise<VaultSummary[]>;
+  access(): Promise<VaultAccess>;
+}
 
 /** Where the app stands: finding out, no vault on this device yet, one to unlock, or one open. */
 export type SessionStatus = 'starting' | 'new' | 'locked' | 'open';
@@ -47,17 +57,35 @@ export class VaultSession {
   /** Moves on every change of the records: views that read the (non-reactive) model depend on it. */
   revision = $state(0);
 
-  readonly #access: VaultAccess;
+  readonly #ports: VaultSessionPorts;
+  #access: Promise<VaultAccess> | undefined;
   #starting: Promise<void> | undefined;
   #lastActivity = 0;
 
-  constructor(access: VaultAccess) {
-    this.#access = access;
+  constructor(ports: VaultSessionPorts) {
+    this.#ports = ports;
+  }
+
+  /** The vault core, loaded once; a failed load (offline, no cached copy) is tried again on the next call. */
+  #core(): Promise<VaultAccess> {
+    this.#access ??= this.#ports.access().catch((error: unknown) => {
+      this.#access = undefined;
+      throw error;
+    });
+    return this.#access;
+  }
+
+  /**
+   * Loads the vault core in the background, so that it is there by the time the passphrase is typed. The first
+   * screen calls it once its passphrase field is up: not before, or it would compete with that screen's code.
+   */
+  preload(): void {
+    this.#core().catch(() => undefined);
   }
 
   /** Finds out whether this browser holds a vault (once; later calls wait for the first). */
   start(): Promise<void> {
-    this.#starting ??= this.#access.list().then((vaults) => {
+    this.#starting ??= this.#ports.list().then((vaults) => {
       this.vaults = vaults;
       if (this.status === 'starting') this.status = vaults.length === 0 ? 'new' : 'locked';
       // No vault yet: fetch and keep the relay's descriptor now, while the first visit is online, so the
@@ -70,7 +98,7 @@ export class VaultSession {
   /** Creates a vault pinned to the relay that serves the app; the recovery kit is then shown once. */
   async create(passphrase: string, onProgress?: ProgressListener): Promise<void> {
     const relay = await loadRelayDescriptor();
-    const { vault, recoveryKit } = await this.#access.create({ passphrase, relay, onProgress });
+    const { vault, recoveryKit } = await (await this.#core()).create({ passphrase, relay, onProgress });
     this.recoveryKit = recoveryKit;
     this.#open(vault);
   }
@@ -81,7 +109,7 @@ export class VaultSession {
   }
 
   async unlock(id: string, secret: UnlockSecret, onProgress?: ProgressListener): Promise<void> {
-    const vault = await this.#access.unlock(id, secret, onProgress);
+    const vault = await (await this.#core()).unlock(id, secret, onProgress);
     // Whoever needed the kit has most likely forgotten the passphrase: offer to set one right away.
     this.passphraseOffer = vault.unlockedWith === 'recovery_key';
     this.#open(vault);
@@ -93,8 +121,8 @@ export class VaultSession {
   }
 
   /** Which vault a backup file is of and when it was made (VaultError `backup_foreign` otherwise). */
-  inspectBackup(file: BackupFile): Promise<{ vaultId: string; writtenAt: number }> {
-    return this.#access.inspectBackup(file);
+  async inspectBackup(file: BackupFile): Promise<{ vaultId: string; writtenAt: number }> {
+    return (await this.#core()).inspectBackup(file);
   }
 
   /** Rebuilds a vault from a backup and the recovery kit as a new device of it, then opens it. */
@@ -106,8 +134,8 @@ export class VaultSession {
   }): Promise<void> {
     // The restore screen is not offered while a vault is open: its keys would stay in memory beside these.
     if (this.vault !== null) throw new Error('a vault is open: lock it before restoring another');
-    const vault = await this.#access.restore(input);
-    this.vaults = await this.#access.list();
+    const vault = await (await this.#core()).restore(input);
+    this.vaults = await this.#ports.list();
     this.#open(vault);
   }
 
@@ -180,4 +208,4 @@ export class VaultSession {
   }
 }
 
-export const vaultSession = new VaultSession(createVaultAccess({ kdf: workerKdf }));
+export const vaultSession = new VaultSession({ list: () => listVaults(indexedDB), access: loadAccess });

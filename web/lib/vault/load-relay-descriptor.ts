@@ -1,4 +1,5 @@
-import { readRelayDescriptor, RELAY_WELL_KNOWN_PATH, type RelayDescriptor } from '#vault';
+import type { RelayDescriptor } from '#vault';
+import { readRelayDescriptor, RELAY_WELL_KNOWN_PATH } from '#vault/light';
 
 /** Where the last descriptor fetched is kept, so a vault can be created offline after the first visit. */
 export const RELAY_STORAGE_KEY = 'carnet-relay';

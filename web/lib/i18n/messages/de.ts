@@ -1,5 +1,9 @@
-{
-  "$schema": "https://inlang.com/schema/inlang-message-format",
+// German: the keys and parameters of en.ts. Loaded only when the app speaks German.
+import type { Catalogue } from '../catalogue.ts';
+
+// One message a line, as plain data (prettier would fold the long ones).
+// prettier-ignore
+export default {
   "app_name": "Carnet",
   "app_tagline": "Ihre Gesundheitsakte, auf Ihren Geräten",
   "skip_to_content": "Zum Inhalt springen",
@@ -178,10 +182,8 @@
   "error_recovery_key_wrong": "Dieser Wiederherstellungsschlüssel passt nicht zu dieser Akte. Vergleichen Sie jede Gruppe mit Ihrem Set und versuchen Sie es erneut.",
   "error_recovery_key_mistyped": "Der Wiederherstellungsschlüssel wurde falsch eingegeben. Vergleichen Sie jede Gruppe mit Ihrem Set und versuchen Sie es erneut.",
   "error_recovery_key_mistyped_group": "Der Wiederherstellungsschlüssel wurde falsch eingegeben. Prüfen Sie Gruppe {group} anhand Ihres Sets und versuchen Sie es erneut.",
-  "error_recovery_key_short_one": "Im Wiederherstellungsschlüssel fehlt ein Zeichen: Er hat 11 Gruppen zu je 5 Zeichen.",
-  "error_recovery_key_short": "Im Wiederherstellungsschlüssel fehlen {count} Zeichen: Er hat 11 Gruppen zu je 5 Zeichen.",
-  "error_recovery_key_long_one": "Der Wiederherstellungsschlüssel hat ein Zeichen zu viel: Er hat 11 Gruppen zu je 5 Zeichen.",
-  "error_recovery_key_long": "Der Wiederherstellungsschlüssel hat {count} Zeichen zu viel: Er hat 11 Gruppen zu je 5 Zeichen.",
+  "error_recovery_key_short": { "one": "Im Wiederherstellungsschlüssel fehlt ein Zeichen: Er hat 11 Gruppen zu je 5 Zeichen.", "other": "Im Wiederherstellungsschlüssel fehlen {count} Zeichen: Er hat 11 Gruppen zu je 5 Zeichen." },
+  "error_recovery_key_long": { "one": "Der Wiederherstellungsschlüssel hat ein Zeichen zu viel: Er hat 11 Gruppen zu je 5 Zeichen.", "other": "Der Wiederherstellungsschlüssel hat {count} Zeichen zu viel: Er hat 11 Gruppen zu je 5 Zeichen." },
   "error_recovery_key_check_group": "Prüfen Sie Gruppe {group}.",
   "error_recovery_key_character": "„{character}“ kommt in keinem Wiederherstellungsschlüssel vor. Vergleichen Sie den Schlüssel mit Ihrem Set.",
   "error_recovery_key_character_group": "„{character}“ kommt in keinem Wiederherstellungsschlüssel vor. Prüfen Sie Gruppe {group} anhand Ihres Sets.",
@@ -202,10 +204,8 @@
   "overview_lead": "Ihre Gesundheitsgeschichte, das Neueste zuerst.",
   "overview_total": "Dokumente: {count}",
   "overview_matches": "{count} von {total} Dokumenten angezeigt",
-  "card_abnormal_one": "1 Wert außerhalb der Norm",
-  "card_abnormal_other": "{count} Werte außerhalb der Norm",
-  "card_files_one": "1 Datei",
-  "card_files_other": "{count} Dateien",
+  "card_abnormal": { "one": "{count} Wert außerhalb der Norm", "other": "{count} Werte außerhalb der Norm" },
+  "card_files": { "one": "{count} Datei", "other": "{count} Dateien" },
   "overview_empty": "Noch nichts hier. Fügen Sie Ihr erstes Dokument hinzu: einen Laborbefund, einen Arztbrief, ein Rezept oder eine Impfung.",
   "overview_no_match": "Kein Dokument passt. Versuchen Sie andere Wörter oder setzen Sie die Filter zurück.",
   "record_add": "Dokument hinzufügen",
@@ -336,8 +336,7 @@
   "settings_passphrase_text": "Ihr Wiederherstellungsset bleibt nach einer Änderung gültig.",
   "autolock_label": "Sperren nach",
   "autolock_hint": "Carnet sperrt sich selbst in allen Tabs, wenn Sie es so lange nicht benutzt haben.",
-  "autolock_one_minute": "1 Minute",
-  "autolock_minutes": "{count} Minuten",
+  "autolock_minutes": { "one": "{count} Minute", "other": "{count} Minuten" },
   "autolock_saved": "Carnet sperrt sich jetzt nach {count} Min. ohne Nutzung.",
   "storage_used": "Belegter Speicher",
   "storage_used_of": "{used} von {quota}, die dieser Browser erlaubt",
@@ -359,5 +358,19 @@
   "recovered_done": "Ihre neue Passphrase ist gespeichert. Verwenden Sie sie beim nächsten Entsperren von Carnet auf diesem Gerät.",
   "recovered_continue": "Weiter zu meinen Dokumenten",
   "settings_lock_button": "Jetzt sperren",
-  "error_relay_closed": "Dieser Synchronisierungsserver nimmt keine neuen Akten an. Bitten Sie die Person, die ihn betreibt, um eine Einladung, oder wählen Sie einen anderen Server."
-}
+  "error_relay_closed": "Dieser Synchronisierungsserver nimmt keine neuen Akten an. Bitten Sie die Person, die ihn betreibt, um eine Einladung, oder wählen Sie einen anderen Server.",
+  "attachment_show": "Anzeigen",
+  "attachment_decrypting": "{name} wird entschlüsselt",
+  "attachment_download": "Original herunterladen",
+  "attachment_page": "Seite {page} von {pages}",
+  "attachment_more_pages": "Nächste Seiten anzeigen",
+  "attachment_page_failed": "Diese Seite konnte nicht angezeigt werden.",
+  "attachment_text_cut": "Nur der Anfang dieser Datei wird angezeigt. Laden Sie das Original herunter, um alles zu lesen.",
+  "attachment_not_shown": "Diese Datei kann hier nicht angezeigt werden. Laden Sie das Original herunter, um sie zu öffnen.",
+  "attachment_protected": "Dieses PDF ist durch ein Passwort geschützt und kann hier nicht angezeigt werden. Laden Sie das Original herunter, um es zu öffnen.",
+  "attachment_failed": "Diese Datei konnte nicht geöffnet werden.",
+  "attachment_pages": "Seiten von {name}",
+  "attachment_zoom_group": "Größe der Seiten",
+  "attachment_zoom_in": "Vergrößern",
+  "attachment_zoom_out": "Verkleinern",
+} as const satisfies Catalogue;

@@ -1,5 +1,10 @@
-{
-  "$schema": "https://inlang.com/schema/inlang-message-format",
+// English, the reference catalogue: its keys are the messages, and its texts give the types of `m`
+// (web/lib/i18n/messages.ts) each message's parameters (`{name}`). A message that depends on a number is an
+// object of plural forms, chosen by its `count` with Intl.PluralRules (`other` when a form is missing).
+// Loaded only when the app speaks English; fr.ts and de.ts have the same keys (tests/web/messages.test.ts).
+// One message a line, as plain data (prettier would fold the long ones).
+// prettier-ignore
+export default {
   "app_name": "Carnet",
   "app_tagline": "Your health record, on your devices",
   "skip_to_content": "Skip to content",
@@ -178,10 +183,8 @@
   "error_recovery_key_wrong": "That recovery key is not right for this record. Check each group against your kit and try again.",
   "error_recovery_key_mistyped": "The recovery key was mistyped. Check each group against your kit, then try again.",
   "error_recovery_key_mistyped_group": "The recovery key was mistyped. Check group {group} against your kit, then try again.",
-  "error_recovery_key_short_one": "One character of the recovery key is missing: it has 11 groups of 5 characters.",
-  "error_recovery_key_short": "{count} characters of the recovery key are missing: it has 11 groups of 5 characters.",
-  "error_recovery_key_long_one": "The recovery key has one character too many: it has 11 groups of 5 characters.",
-  "error_recovery_key_long": "The recovery key has {count} characters too many: it has 11 groups of 5 characters.",
+  "error_recovery_key_short": { "one": "One character of the recovery key is missing: it has 11 groups of 5 characters.", "other": "{count} characters of the recovery key are missing: it has 11 groups of 5 characters." },
+  "error_recovery_key_long": { "one": "The recovery key has one character too many: it has 11 groups of 5 characters.", "other": "The recovery key has {count} characters too many: it has 11 groups of 5 characters." },
   "error_recovery_key_check_group": "Check group {group}.",
   "error_recovery_key_character": "“{character}” is never part of a recovery key. Check the key against your kit.",
   "error_recovery_key_character_group": "“{character}” is never part of a recovery key. Check group {group} against your kit.",
@@ -202,10 +205,8 @@
   "overview_lead": "Your health history, newest first.",
   "overview_total": "Records: {count}",
   "overview_matches": "Showing {count} of {total} records",
-  "card_abnormal_one": "1 value out of range",
-  "card_abnormal_other": "{count} values out of range",
-  "card_files_one": "1 file",
-  "card_files_other": "{count} files",
+  "card_abnormal": { "one": "{count} value out of range", "other": "{count} values out of range" },
+  "card_files": { "one": "{count} file", "other": "{count} files" },
   "overview_empty": "Nothing here yet. Add your first record: a lab result, a doctor’s letter, a prescription or a vaccination.",
   "overview_no_match": "No record matches. Try other words, or clear the filters.",
   "record_add": "Add a record",
@@ -336,8 +337,7 @@
   "settings_passphrase_text": "Your recovery kit keeps working after a change.",
   "autolock_label": "Lock after",
   "autolock_hint": "Carnet locks itself when you have not used it for this long, in every tab.",
-  "autolock_one_minute": "1 minute",
-  "autolock_minutes": "{count} minutes",
+  "autolock_minutes": { "one": "{count} minute", "other": "{count} minutes" },
   "autolock_saved": "Carnet now locks after {count} min without use.",
   "storage_used": "Space used",
   "storage_used_of": "{used} of {quota} this browser allows",
@@ -359,5 +359,19 @@
   "recovered_done": "Your new passphrase is set. Use it next time you unlock Carnet on this device.",
   "recovered_continue": "Continue to my records",
   "settings_lock_button": "Lock now",
-  "error_relay_closed": "This sync server does not take new records. Ask the person who runs it for an invitation, or choose another server."
-}
+  "error_relay_closed": "This sync server does not take new records. Ask the person who runs it for an invitation, or choose another server.",
+  "attachment_show": "Show",
+  "attachment_decrypting": "Decrypting {name}",
+  "attachment_download": "Download the original",
+  "attachment_page": "Page {page} of {pages}",
+  "attachment_more_pages": "Show the next pages",
+  "attachment_page_failed": "This page could not be shown.",
+  "attachment_text_cut": "Only the beginning of this file is shown. Download the original to read all of it.",
+  "attachment_not_shown": "This file cannot be shown here. Download the original to open it.",
+  "attachment_protected": "This PDF is protected by a password and cannot be shown here. Download the original to open it.",
+  "attachment_failed": "This file could not be opened.",
+  "attachment_pages": "Pages of {name}",
+  "attachment_zoom_group": "Size of the pages",
+  "attachment_zoom_in": "Zoom in",
+  "attachment_zoom_out": "Zoom out",
+} as const;

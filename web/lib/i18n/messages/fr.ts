@@ -1,5 +1,9 @@
-{
-  "$schema": "https://inlang.com/schema/inlang-message-format",
+// French: the keys and parameters of en.ts. Loaded only when the app speaks French.
+import type { Catalogue } from '../catalogue.ts';
+
+// One message a line, as plain data (prettier would fold the long ones).
+// prettier-ignore
+export default {
   "app_name": "Carnet",
   "app_tagline": "Votre dossier de santé, sur vos appareils",
   "skip_to_content": "Aller au contenu",
@@ -178,10 +182,8 @@
   "error_recovery_key_wrong": "Cette clé de récupération ne correspond pas à ce carnet. Comparez chaque groupe avec votre kit et réessayez.",
   "error_recovery_key_mistyped": "La clé de récupération a été mal saisie. Comparez chaque groupe avec votre kit, puis réessayez.",
   "error_recovery_key_mistyped_group": "La clé de récupération a été mal saisie. Vérifiez le groupe {group} sur votre kit, puis réessayez.",
-  "error_recovery_key_short_one": "Il manque un caractère à la clé de récupération : elle compte 11 groupes de 5 caractères.",
-  "error_recovery_key_short": "Il manque {count} caractères à la clé de récupération : elle compte 11 groupes de 5 caractères.",
-  "error_recovery_key_long_one": "La clé de récupération a un caractère de trop : elle compte 11 groupes de 5 caractères.",
-  "error_recovery_key_long": "La clé de récupération a {count} caractères de trop : elle compte 11 groupes de 5 caractères.",
+  "error_recovery_key_short": { "one": "Il manque un caractère à la clé de récupération : elle compte 11 groupes de 5 caractères.", "other": "Il manque {count} caractères à la clé de récupération : elle compte 11 groupes de 5 caractères." },
+  "error_recovery_key_long": { "one": "La clé de récupération a un caractère de trop : elle compte 11 groupes de 5 caractères.", "other": "La clé de récupération a {count} caractères de trop : elle compte 11 groupes de 5 caractères." },
   "error_recovery_key_check_group": "Vérifiez le groupe {group}.",
   "error_recovery_key_character": "« {character} » ne figure jamais dans une clé de récupération. Comparez la clé avec votre kit.",
   "error_recovery_key_character_group": "« {character} » ne figure jamais dans une clé de récupération. Vérifiez le groupe {group} sur votre kit.",
@@ -202,10 +204,8 @@
   "overview_lead": "Votre historique de santé, du plus récent au plus ancien.",
   "overview_total": "Documents : {count}",
   "overview_matches": "{count} documents affichés sur {total}",
-  "card_abnormal_one": "1 valeur hors norme",
-  "card_abnormal_other": "{count} valeurs hors norme",
-  "card_files_one": "1 fichier",
-  "card_files_other": "{count} fichiers",
+  "card_abnormal": { "one": "{count} valeur hors norme", "other": "{count} valeurs hors norme" },
+  "card_files": { "one": "{count} fichier", "other": "{count} fichiers" },
   "overview_empty": "Rien pour l’instant. Ajoutez votre premier document : une analyse, un courrier de médecin, une ordonnance ou une vaccination.",
   "overview_no_match": "Aucun document ne correspond. Essayez d’autres mots ou effacez les filtres.",
   "record_add": "Ajouter un document",
@@ -336,8 +336,7 @@
   "settings_passphrase_text": "Votre kit de récupération reste valable après un changement.",
   "autolock_label": "Verrouiller après",
   "autolock_hint": "Carnet se verrouille seul si vous ne l’utilisez pas pendant cette durée, dans tous les onglets.",
-  "autolock_one_minute": "1 minute",
-  "autolock_minutes": "{count} minutes",
+  "autolock_minutes": { "one": "{count} minute", "other": "{count} minutes" },
   "autolock_saved": "Carnet se verrouille désormais après {count} min sans utilisation.",
   "storage_used": "Espace utilisé",
   "storage_used_of": "{used} sur {quota} autorisés par ce navigateur",
@@ -359,5 +358,19 @@
   "recovered_done": "Votre nouvelle phrase secrète est enregistrée. Utilisez-la au prochain déverrouillage de Carnet sur cet appareil.",
   "recovered_continue": "Continuer vers mes documents",
   "settings_lock_button": "Verrouiller maintenant",
-  "error_relay_closed": "Ce serveur de synchronisation n’accepte pas de nouveaux dossiers. Demandez une invitation à la personne qui le gère, ou choisissez un autre serveur."
-}
+  "error_relay_closed": "Ce serveur de synchronisation n’accepte pas de nouveaux dossiers. Demandez une invitation à la personne qui le gère, ou choisissez un autre serveur.",
+  "attachment_show": "Afficher",
+  "attachment_decrypting": "Déchiffrement de {name}",
+  "attachment_download": "Télécharger l’original",
+  "attachment_page": "Page {page} sur {pages}",
+  "attachment_more_pages": "Afficher les pages suivantes",
+  "attachment_page_failed": "Cette page n’a pas pu être affichée.",
+  "attachment_text_cut": "Seul le début de ce fichier est affiché. Téléchargez l’original pour le lire en entier.",
+  "attachment_not_shown": "Ce fichier ne peut pas être affiché ici. Téléchargez l’original pour l’ouvrir.",
+  "attachment_protected": "Ce PDF est protégé par un mot de passe et ne peut pas être affiché ici. Téléchargez l’original pour l’ouvrir.",
+  "attachment_failed": "Ce fichier n’a pas pu être ouvert.",
+  "attachment_pages": "Pages de {name}",
+  "attachment_zoom_group": "Taille des pages",
+  "attachment_zoom_in": "Agrandir",
+  "attachment_zoom_out": "Réduire",
+} as const satisfies Catalogue;
