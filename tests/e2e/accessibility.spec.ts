@@ -55,8 +55,10 @@ for (const locale of LOCALES) {
     await expect(page.locator('#create-passphrase')).toBeVisible();
     await expectNoViolation(page, 'onboarding', counts);
     await page.locator('#create-passphrase').fill('password1');
+    // The rater and its word lists load on first use (seconds on a loaded CI machine): wait for the meter first.
+    await expect(page.locator('#create-strength')).not.toBeEmpty({ timeout: 20_000 });
     await page.locator('form:has(#create-passphrase) button[type="submit"]').click();
-    await expect(page.locator('#create-passphrase-error')).toBeVisible();
+    await expect(page.locator('#create-passphrase-error')).toBeVisible({ timeout: 20_000 });
     await expect(page.locator('#create-strength')).not.toBeEmpty();
     await expectNoViolation(page, 'onboarding-errors', counts);
 

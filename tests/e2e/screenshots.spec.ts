@@ -51,8 +51,11 @@ for (const run of RUNS) {
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
     await page.locator('#create-passphrase').fill('summer2024');
     await page.locator('#create-confirmation').fill('summer2024');
+    // As a person would: the meter has rated it (the rater and its word lists load on first use, which takes
+    // seconds on a loaded CI machine), then submit.
+    await expect(page.locator('#create-strength')).not.toBeEmpty({ timeout: 20_000 });
     await page.locator('form:has(#create-passphrase) button[type="submit"]').click();
-    await expect(page.locator('#create-passphrase-error')).toBeVisible();
+    await expect(page.locator('#create-passphrase-error')).toBeVisible({ timeout: 20_000 });
     await shot('onboarding-weak');
     await page.locator('#create-passphrase').fill(PASSPHRASE);
     await page.locator('#create-confirmation').fill(PASSPHRASE);
