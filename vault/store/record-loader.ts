@@ -52,8 +52,20 @@ export function createRecordLoader(ctx: RecordLoaderContext): RecordLoader {
       await inFlight.get(hex);
       return;
     }
-    // Marked before reading: an update from another tab arriving meanwhile is applied on top (Yjs merges).
+    // Marked before reading: an update from another tab arriving meanwhile is applied on top (Yjs merges). A
+    // second call while this one reads (a page asking again) waits for it, as for a loadAll batch: returning at
+    // once would answer "not found" for a record that is there.
     state.loaded.add(hex);
+    const reading = readRecord(hex);
+    inFlight.set(hex, reading);
+    try {
+      await reading;
+    } finally {
+      if (inFlight.get(hex) === reading) inFlight.delete(hex);
+    }
+  }
+
+  async function readRecord(hex: string): Promise<void> {
     let list;
     try {
       list = await rowsOfRecord(db, hex);
