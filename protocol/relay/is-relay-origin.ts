@@ -1,4 +1,5 @@
-import { LIMITS } from '#crypto';
+// From the constants module, not the crypto index: the first screen reads relay origins before libsodium loads.
+import { LIMITS } from '#crypto/constants';
 
 // Loopback hosts, where plain http is still a secure context in browsers (a relay on the developer's machine).
 const LOOPBACK_HOST = /^(localhost|[a-z0-9-]+\.localhost|127(\.\d{1,3}){3}|\[::1\])$/;
