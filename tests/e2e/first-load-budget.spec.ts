@@ -10,14 +10,27 @@ const BUDGET = 150 * 1024;
 test('the first screen fetches at most 150 KB of JavaScript (gzipped) before the passphrase field shows', async ({
   page,
 }) => {
+  // The moment the field is usable, noted in the page (as the bench does): the vault core starts loading right
+  // after it on purpose, so only scripts requested up to that moment count.
+  await page.addInitScript(() => {
+    const marks = globalThis as unknown as { usableAt?: number };
+    const observer = new MutationObserver(() => {
+      const input = document.querySelector('#create-passphrase');
+      if (!(input instanceof HTMLInputElement) || input.disabled || input.getClientRects().length === 0) return;
+      observer.disconnect();
+      marks.usableAt ??= performance.now();
+    });
+    observer.observe(document, { childList: true, subtree: true, attributes: true });
+  });
   await page.goto('/');
   await expect(page.locator('#create-passphrase')).toBeVisible();
-  const scripts = await page.evaluate(() =>
-    performance
+  const scripts = await page.evaluate(() => {
+    const usableAt = (globalThis as unknown as { usableAt?: number }).usableAt ?? Infinity;
+    return performance
       .getEntriesByType('resource')
-      .map((entry) => entry.name)
-      .filter((name) => new URL(name).pathname.endsWith('.js')),
-  );
+      .filter((entry) => entry.startTime <= usableAt && new URL(entry.name).pathname.endsWith('.js'))
+      .map((entry) => entry.name);
+  });
   let gzipped = 0;
   for (const url of scripts) {
     const body = await (await page.request.get(url)).body();
