@@ -1,11 +1,10 @@
+import { yieldToLoop } from '../yield-to-loop.ts';
 import { toHex } from '#crypto';
 import type { Logger } from '../logger.ts';
 import type { RelayStore } from '../store/relay-store.ts';
 import type { VaultHub } from './vault-hub.ts';
 
 const PAGE = 100;
-
-const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
  * Loads, once, every vault stored before the relay kept membership states (schema 2): the hub replays its log

@@ -1,3 +1,4 @@
+import { yieldToLoop } from '../yield-to-loop.ts';
 import { toHex } from '#crypto';
 import { initialState, MembershipBatch, type MembershipState } from '#protocol';
 import { checkpointOf, decodeMembershipState } from './membership-checkpoint.ts';
@@ -62,8 +63,6 @@ const IDLE_UPLOAD_MS = 10 * 60 * 1000;
 
 /** Entries validated between two yields to the event loop when a vault is replayed (about 30 ms of work). */
 const PAGE = 200;
-
-const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 export function createVaultHub(deps: {
   store: RelayStore;

@@ -1,3 +1,4 @@
+import { yieldToLoop } from '../yield-to-loop.ts';
 import {
   decodeEntry,
   isActive,
@@ -19,8 +20,6 @@ import type { SessionContext } from './session-context.ts';
 const PAGE = 500;
 /** Entries validated between two yields to the event loop (about 10 ms of signature checks). */
 const YIELD_EVERY = 64;
-
-const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 function authenticated(ctx: SessionContext): NonNullable<SessionContext['auth']> {
   if (ctx.auth === undefined) refuse('not_authenticated', 'authenticate first');
