@@ -16,6 +16,7 @@ export const TYPE = {
   blob: 0x20,
   keystore: 0x30,
   local: 0x31,
+  derived: 0x32,
   backup: 0x40,
 } as const;
 
@@ -45,6 +46,7 @@ export type AdDomain =
   | 'carnet/v1/ad/keystore'
   | 'carnet/v1/ad/keystore-pass'
   | 'carnet/v1/ad/local'
+  | 'carnet/v1/ad/derived'
   | 'carnet/v1/ad/backup';
 
 /** Seal purposes (§22.4). */
@@ -66,6 +68,7 @@ export type HashDomain =
   | 'carnet/v1/access-hash'
   | 'carnet/v1/fingerprint'
   | 'carnet/v1/index-id'
+  | 'carnet/v1/index-shard'
   | 'carnet/v1/blob-id'
   | 'carnet/v1/link-check'
   | 'carnet/v1/link-passcode'
@@ -78,6 +81,7 @@ export type KdfContext =
   | 'CNrcvsig'
   | 'CNrcvbox'
   | 'CNlocal_'
+  | 'CNderivd'
   | 'CNindex_'
   | 'CNinbox_'
   | 'CNpresnc'

@@ -140,6 +140,15 @@ export {
   unlockKeystoreWithRecoveryKey,
 } from './keystore.ts';
 export { LOCAL_ROW_OVERHEAD, openLocalRow, sealLocalRow } from './local-row.ts';
+export { derivedKey, openDerivedRow, sealDerivedRow, type DerivedRowPlace } from './derived-row.ts';
+export {
+  isIndexShard,
+  parseShardId,
+  SHARD_NUMBER_MAX,
+  SHARD_PREFIX_BYTES,
+  shardId,
+  shardPrefix,
+} from './index-shard.ts';
 export {
   newRecoveryKey,
   parseRecoveryKeyText,

@@ -97,7 +97,14 @@ export function decodeSnapshotContent(raw: Uint8Array): SnapshotContent {
 
 /** SnapshotBody: `codec ‖ varint raw_len ‖ varint stored_len ‖ stored ‖ zero padding to padme(L)`. */
 export function encodeSnapshotBody(content: SnapshotContent): Uint8Array {
-  const raw = encodeSnapshotContent(content);
+  return frameBody(encodeSnapshotContent(content));
+}
+
+/**
+ * The framing of a SnapshotBody around any raw bytes (also derived rows, §18.7): deflate when smaller, then
+ * Padmé padding.
+ */
+export function frameBody(raw: Uint8Array): Uint8Array {
   if (raw.length > RAW_BODY_MAX) throw new CryptoError('too_large', 'snapshot body over 4 MiB');
   const deflated = deflateSync(raw, { level: 6 });
   const [codec, stored] = deflated.length < raw.length ? [0x01, deflated] : [0x00, raw];
@@ -107,8 +114,8 @@ export function encodeSnapshotBody(content: SnapshotContent): Uint8Array {
   return body;
 }
 
-/** Decode a decrypted SnapshotBody: `bad_padding` for padding, `bad_body` for everything else. */
-export function decodeSnapshotBody(body: Uint8Array): SnapshotContent {
+/** The raw bytes inside a framed body: `bad_padding` for padding, `bad_body` for everything else. */
+export function unframeBody(body: Uint8Array): Uint8Array {
   const r = new ByteReader(body);
   let codec: number, rawLength: number, stored: Uint8Array;
   try {
@@ -125,24 +132,26 @@ export function decodeSnapshotBody(body: Uint8Array): SnapshotContent {
     throw new CryptoError('bad_padding', 'snapshot body padding');
   }
   if (rawLength > RAW_BODY_MAX) throw new CryptoError('bad_body', 'raw length over 4 MiB');
-  let raw: Uint8Array;
   if (codec === 0x00) {
     if (stored.length !== rawLength) throw new CryptoError('bad_body', 'stored length differs from raw length');
-    raw = stored;
-  } else if (codec === 0x01) {
-    const out = new Uint8Array(rawLength + 1);
-    let inflated: Uint8Array;
-    try {
-      inflated = inflateSync(stored, { out });
-    } catch (cause) {
-      throw new CryptoError('bad_body', 'inflate failed', { cause });
-    }
-    // One spare byte: a stream that inflates past raw_len fills it and is refused, without growing memory.
-    if (inflated.length !== rawLength) throw new CryptoError('bad_body', 'inflated length differs from raw length');
-    raw = inflated;
-  } else {
-    throw new CryptoError('bad_body', 'unknown codec');
+    return stored;
   }
+  if (codec !== 0x01) throw new CryptoError('bad_body', 'unknown codec');
+  const out = new Uint8Array(rawLength + 1);
+  let inflated: Uint8Array;
+  try {
+    inflated = inflateSync(stored, { out });
+  } catch (cause) {
+    throw new CryptoError('bad_body', 'inflate failed', { cause });
+  }
+  // One spare byte: a stream that inflates past raw_len fills it and is refused, without growing memory.
+  if (inflated.length !== rawLength) throw new CryptoError('bad_body', 'inflated length differs from raw length');
+  return inflated;
+}
+
+/** Decode a decrypted SnapshotBody: `bad_padding` for padding, `bad_body` for everything else. */
+export function decodeSnapshotBody(body: Uint8Array): SnapshotContent {
+  const raw = unframeBody(body);
   try {
     return decodeSnapshotContent(raw);
   } catch (cause) {

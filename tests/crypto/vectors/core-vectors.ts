@@ -3,6 +3,8 @@
 // of construction fails, and opens every sealed output with the openers.
 import {
   deriveKek,
+  fromHex,
+  derivedKey,
   domain,
   hashWithDomain,
   epochCommitment,
@@ -22,6 +24,9 @@ import {
   recoveryPrincipal,
   recoveryQrPayload,
   sealDeposit,
+  sealDerivedRow,
+  shardId,
+  shardPrefix,
   sealSnapshot,
   sealUpdate,
   toHex,
@@ -31,6 +36,7 @@ import {
 } from '#crypto';
 import { encodeBase32 } from '#crypto/base32';
 import { countingRng, fill, world } from '../support.ts';
+
 import { depositKeyFor, keyboxFor, keyringFor, provisionFor } from '../seal-support.ts';
 import { floorKeystore } from '../keystore-support.ts';
 
@@ -148,6 +154,29 @@ export function buildCoreVectors(): Record<string, unknown> {
       presence: hex(presenceKey(K)),
       index_id: hex(indexId(w.vaultId)),
       lsk: hex(localStorageKey(fill(0x5d))),
+      shard_prefix: hex(shardPrefix(w.vaultId)),
+      shard_id_2_0: hex(shardId(shardPrefix(w.vaultId), 2, 0)),
+      shard_id_70000_3: hex(shardId(shardPrefix(w.vaultId), 70000, 3)),
+      xk: hex(derivedKey(fill(0x5d))),
+    },
+    'derived-row.json': {
+      description:
+        'derived rows (§18.7): a catalogue page and a search header sealed under XK = KDF(DSK, 1, "CNderivd")',
+      inputs: { vaultId: hex(w.vaultId), dsk: X(0x5d) },
+      rows: [
+        { table: 'catalogue', key: hex(shardId(shardPrefix(w.vaultId), 2, 0)), raw: '00' + '01'.repeat(40) },
+        { table: 'search', key: hex(new TextEncoder().encode('h')), raw: '0100000000' },
+      ].map((row, i) => ({
+        ...row,
+        sealed: hex(
+          sealDerivedRow(
+            derivedKey(fill(0x5d)),
+            { vaultId: w.vaultId, table: row.table, primaryKey: fromHex(row.key) },
+            fromHex(row.raw),
+            countingRng(0x60 + i),
+          ),
+        ),
+      })),
     },
     'envelope-update.json': {
       description: `update envelopes (§7.2) incl. the worked example; ${note}`,
