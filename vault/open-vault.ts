@@ -5,6 +5,7 @@ import * as v from 'valibot';
 import { toReadableStream } from '#crypto';
 import { writeBackup } from './backup/write-backup.ts';
 import { createRecordsModel } from './records/create-records-model.ts';
+import { SHARD_CAPACITY } from './records/shard-ids.ts';
 import type { Clock, Random } from './records/ports.ts';
 import { isVaultError, VaultError } from './records/vault-error.ts';
 import { createBackgroundLoad } from './session/background-load.ts';
@@ -32,6 +33,8 @@ export interface OpenVaultOptions {
   random: Random;
   attachments: (context: AttachmentStoreContext) => VaultAttachments & { collectOrphans(): Promise<number> };
   compaction?: Partial<CompactionPolicy>;
+  /** Keys per index shard (§7.7): 1,024 unless a test asks for fewer. */
+  shardCapacity?: number;
   /**
    * Background work that failed for a reason other than a damaged row: a storage fault (VaultError
    * `storage_failed`, `quota_exceeded`) while erasing a deleted record or reading other tabs' edits, or a bug.
@@ -48,7 +51,15 @@ export interface OpenVaultOptions {
 
 export async function openVault(options: OpenVaultOptions): Promise<Vault> {
   const { db, keys, clock, random } = options;
-  const records = createRecordsModel({ clock, random, author: keys.deviceIndex });
+  const records = createRecordsModel({
+    clock,
+    random,
+    author: keys.deviceIndex,
+    shards: {
+      prefix: keys.shardPrefixHex,
+      ...(options.shardCapacity === undefined ? {} : { capacity: options.shardCapacity }),
+    },
+  });
   const rows = createRowSealer(keys.lsk, keys.vaultId);
   const problems: StoreProblem[] = [];
   const problemListeners = new Set<(p: StoreProblem) => void>();
@@ -79,6 +90,8 @@ export async function openVault(options: OpenVaultOptions): Promise<Vault> {
       link.post({ t: 'changed', recordIds: recordIds.slice(0, 1000) });
     },
     ...(options.compaction === undefined ? {} : { compaction: options.compaction }),
+    shardCapacity: options.shardCapacity ?? SHARD_CAPACITY,
+    random,
   });
   const stopLocal = records.onLocalUpdate((target, update) => {
     store.enqueue(target, update);
@@ -117,6 +130,8 @@ export async function openVault(options: OpenVaultOptions): Promise<Vault> {
     return DEFAULT_SETTINGS;
   }
 
+  // A vault made before index shards is rewritten into them first, once (§18.8).
+  await store.migrate();
   await store.loadIndex();
 
   const attachments = (attachmentsRef.current = options.attachments({

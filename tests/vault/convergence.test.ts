@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { applyOperation, operation } from './operations.ts';
-import { LONG_TIMEOUT, assertProperty, deliver, replica, runs, seededRandom, type Replica } from './support.ts';
+import { LONG_TIMEOUT, assertProperty, copyIndex, deliver, replica, runs, seededRandom, type Replica } from './support.ts';
 
 /** Fisher–Yates with a seeded source, and some items repeated, as a flaky network would deliver them. */
 function shuffledWithDuplicates<T>(items: readonly T[], seed: number): T[] {
@@ -46,7 +46,7 @@ describe('concurrent edits of one record', () => {
             const { id } = origin.model.create({ category: 'lab-result', title: 'Bilan', date: '2024-01-01' });
             for (const other of replicas.slice(1)) {
               other.model.applyUpdate(id, origin.model.exportUpdate(id));
-              other.model.applyIndexUpdate(origin.model.exportIndexUpdate());
+              copyIndex(origin.model, other.model);
             }
             replicas.forEach((r, index) => {
               for (const op of opsPerReplica[index] ?? []) {

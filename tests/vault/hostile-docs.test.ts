@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { createRecordsModel, isVaultError, LIMITS, type RecordsChange, type VaultErrorCode } from '#vault';
 import { LONG_TIMEOUT, assertProperty, manualClock, runs, seededRandom } from './support.ts';
+import { shardHex, TEST_SHARD_PREFIX } from '#vault/records/shard-ids';
 
 const ID = 'ab'.repeat(16);
 
@@ -106,6 +107,10 @@ describe('records read from untrusted documents', () => {
     expect(record.tags).toHaveLength(LIMITS.tags);
     expect(record.tags[0]).toHaveLength(LIMITS.tagChars);
     expect(record.note).toHaveLength(LIMITS.noteChars);
+    // Once its shard arrives (with R_r), the record's entry is repaired from the clamped record.
+    const shard = new Y.Doc();
+    shard.getMap('roots').set(ID, new Uint8Array(32));
+    model.applyShardUpdate(shardHex(TEST_SHARD_PREFIX, 0, 0), Y.encodeStateAsUpdate(shard));
     expect(model.entry(ID)?.title).toBe(record.title);
   });
 
@@ -152,15 +157,16 @@ describe('records read from untrusted documents', () => {
   it('ignores malformed index entries and repairs them from a loaded record', () => {
     const model = createRecordsModel({ clock: manualClock(), random: seededRandom(3), author: 0 });
     const { id } = model.create({ category: 'other', title: 'Vrai titre', date: '2024-05-01' });
+    const shard = model.shardOf(id) ?? '';
     const hostile = new Y.Doc();
-    Y.applyUpdate(hostile, model.exportIndexUpdate());
+    Y.applyUpdate(hostile, model.exportShardUpdate(shard));
     const stored = hostile.getMap('records').get(id) as Record<string, unknown>;
     hostile.getMap('records').set(id, { ...stored, title: 7 });
     expect(stored.title).toBe('Vrai titre');
     const stranger = new Y.Map<unknown>();
     stranger.set('title', ['not', 'a', 'string']);
     hostile.getMap('records').set('ee'.repeat(16), stranger);
-    model.applyIndexUpdate(Y.encodeStateAsUpdate(hostile));
+    model.applyShardUpdate(shard, Y.encodeStateAsUpdate(hostile));
     expect(model.entry(id)?.title).toBe('Vrai titre');
     expect(model.entry('ee'.repeat(16))).toBeUndefined();
     expect(model.list().map((entry) => entry.id)).toEqual([id]);

@@ -42,7 +42,14 @@ export function replica(seed: number, author: number): Replica {
 /** Applies one logged update to another model. */
 export function deliver(model: RecordsModel, item: { target: DocTarget; update: Uint8Array }): void {
   if (item.target.kind === 'index') model.applyIndexUpdate(item.update);
+  else if (item.target.kind === 'shard') model.applyShardUpdate(item.target.id, item.update);
   else model.applyUpdate(item.target.id, item.update);
+}
+
+/** Copies the whole index (root and every shard, §7.7) of `from` into `to`, as sync would. */
+export function copyIndex(from: RecordsModel, to: RecordsModel): void {
+  to.applyIndexUpdate(from.exportIndexUpdate());
+  for (const shard of from.shardIds()) to.applyShardUpdate(shard, from.exportShardUpdate(shard));
 }
 
 /** Property tests in long mode run for minutes, past Vitest's default 30 s. */

@@ -5,7 +5,8 @@
 // keep the deleted record deleted and give back the attachment's bytes.
 import fs from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ready } from '#crypto';
+import { fromHex, indexId, isIndexShard, ready, shardPrefix, toHex } from '#crypto';
+import { openVaultDb } from '#vault/store/vault-db';
 import { importIdb, type IdbSnapshot } from '#tests/helpers/idb-snapshot';
 import { testAccess, testIdb } from '#tests/helpers/vault-access';
 import { recordContent, type FixtureRecord } from '#tests/helpers/vault-fixture-content';
@@ -63,7 +64,30 @@ describe('vaults made by earlier builds', () => {
       if (file === undefined) throw new Error('the attachment is gone');
       const bytes = await readAll(vault.attachments.open(fixture.attachment.recordId, file.fileId));
       expect(new TextDecoder().decode(bytes)).toBe(fixture.attachment.text);
+      const listed = r.list().length;
       vault.lock();
+
+      // Migrated (§18.8): no row of the index root is left, the entries are in shards of this device.
+      const vaultId = fromHex(fixture.vaultId);
+      const rowsNow = async () => {
+        const db = openVaultDb(fixture.vaultId, idb);
+        try {
+          return await db.envelopes.toArray();
+        } finally {
+          db.close();
+        }
+      };
+      const after = await rowsNow();
+      expect(after.filter((row) => row.recordId === toHex(indexId(vaultId)))).toEqual([]);
+      const shards = new Set(
+        after.filter((row) => isIndexShard(shardPrefix(vaultId), fromHex(row.recordId))).map((row) => row.recordId),
+      );
+      expect(shards.size).toBe(1);
+      // A second unlock finds nothing to migrate and shows the same records.
+      const again = await access.unlock(fixture.vaultId, { passphrase: fixture.passphrase });
+      expect(again.records.list()).toHaveLength(listed);
+      again.lock();
+      expect((await rowsNow()).map((row) => row.id)).toEqual(after.map((row) => row.id));
     },
   );
 });

@@ -25,6 +25,7 @@ import {
 } from './record-schema.ts';
 import * as write from './record-writes.ts';
 import { LIMITS } from './limits.ts';
+import { SHARD_CAPACITY, TEST_SHARD_PREFIX } from './shard-ids.ts';
 import { entryMatcher, groupByMonth, RecordFilter, type TimelineMonth } from './timeline.ts';
 import { VaultError } from './vault-error.ts';
 
@@ -33,6 +34,11 @@ export interface RecordsModelOptions {
   random: Random;
   /** This device's membership index: every local change is attributed to it. */
   author: number;
+  /**
+   * The vault's index shard prefix P (20 hex characters, §7.1) and, for tests, the shard capacity (default
+   * 1,024). A model made without a prefix (unit tests of the model alone) uses `TEST_SHARD_PREFIX`.
+   */
+  shards?: { prefix: string; capacity?: number };
 }
 
 /** What `onChange` reports after each facade call that changed something. */
@@ -56,11 +62,19 @@ export interface NoteEdit {
 
 export type RecordsModel = ReturnType<typeof createRecordsModel>;
 
+const ShardPrefix = v.pipe(v.string(), v.regex(/^[0-9a-f]{20}$/));
+const ShardCapacity = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(SHARD_CAPACITY));
+
 /** The records facade. See vault/index.ts for an example. */
 export function createRecordsModel(options: RecordsModelOptions) {
   const { clock, random } = options;
   const author = parseInput(AuthorIndex, options.author, 'author');
-  const state = createModelState(randomClientId(random));
+  const state = createModelState(randomClientId(random), {
+    prefix: parseInput(ShardPrefix, options.shards?.prefix ?? TEST_SHARD_PREFIX, 'shard prefix'),
+    creator: author,
+    capacity: parseInput(ShardCapacity, options.shards?.capacity ?? SHARD_CAPACITY, 'shard capacity'),
+    clientId: () => randomClientId(random),
+  });
   const changeListeners = new Set<(change: RecordsChange) => void>();
   let destroyed = false;
 
@@ -139,10 +153,13 @@ export function createRecordsModel(options: RecordsModelOptions) {
       alive();
       const fields = parseInput(RecordInput, input, 'record');
       let id = randomId(random);
-      while (state.records.has(id) || state.entries.has(id) || state.tombstones.has(id)) id = randomId(random);
-      // R_r first: the store derives the record key from it when it seals the record's first update.
+      // A drawn id that is taken, or that carries the shard prefix (probability 2^-80), is drawn again.
+      while (state.records.has(id) || state.hasKey(id) || state.isShard(id)) id = randomId(random);
+      // R_r first, in this device's open shard: the store derives the record key from it when it seals the
+      // record's first update.
       const root = random.bytes(32);
-      state.index.transact(() => writeRoot(state.index, id, root), LOCAL);
+      const shard = state.openShard();
+      shard.transact(() => writeRoot(shard, id, root), LOCAL);
       const doc = state.newRecord(id, randomClientId(random));
       doc.transact(() => {
         const now = stamp();
@@ -209,10 +226,14 @@ export function createRecordsModel(options: RecordsModelOptions) {
     remove(id: string): void {
       alive();
       if (state.tombstones.has(id)) throw new VaultError('record_deleted', `record ${id} was deleted`);
-      if (!state.records.has(id) && !state.entries.has(id)) throw new VaultError('record_not_found', `no record ${id}`);
+      const shardId = state.shardIdOf(id);
+      const shard = shardId === undefined ? undefined : state.shards.get(shardId);
+      if (shard === undefined || (!state.records.has(id) && !state.entries.has(id))) {
+        throw new VaultError('record_not_found', `no record ${id}`);
+      }
       state.dropRecord(id);
       state.search.remove(id);
-      state.index.transact(() => writeTombstone(state.index, id, stamp()), LOCAL);
+      shard.transact(() => writeTombstone(shard, id, stamp()), LOCAL);
       finish('local');
     },
 
@@ -271,8 +292,19 @@ export function createRecordsModel(options: RecordsModelOptions) {
     /** The record root R_r (32 bytes) from the index, or undefined when the index holds none for `id`. */
     recordRoot(id: string): Uint8Array | undefined {
       alive();
-      return readRoot(state.index, id);
+      const shardId = state.shardIdOf(id);
+      const shard = shardId === undefined ? undefined : state.shards.get(shardId);
+      return shard === undefined ? undefined : readRoot(shard, id);
     },
+
+    /** The index shard holding a record (its entry, root or tombstone), when that shard is loaded. */
+    shardOf(id: string): string | undefined {
+      alive();
+      return state.shardIdOf(id);
+    },
+
+    /** True when `hex` is an index shard id of this vault (§7.1). */
+    isShard: (hex: string): boolean => state.isShard(hex),
 
     /** A new attachment id, drawn before the file is encrypted (the blob's chunks are bound to it, §9). */
     newFileId(): string {

@@ -81,5 +81,23 @@ export function createUpdatesApi({ state, random, alive, liveDoc, finish }: Upda
       apply(state.index, bytes, 'index');
       finish('remote');
     },
+    /** Merges an update into index shard `hex` (§7.7), loading the shard if it is new here. */
+    applyShardUpdate(hex: string, bytes: Uint8Array): void {
+      alive();
+      apply(state.shard(hex), bytes, `index shard ${hex}`);
+      finish('remote');
+    },
+    /** Whole state or delta of a loaded index shard. */
+    exportShardUpdate(hex: string, stateVector?: Uint8Array): Uint8Array {
+      alive();
+      const doc = state.shards.get(hex);
+      if (doc === undefined) throw new VaultError('record_not_found', `index shard ${hex} is not loaded`);
+      return Y.encodeStateAsUpdate(doc, stateVector);
+    },
+    /** Ids of the index shards loaded in this model. */
+    shardIds(): string[] {
+      alive();
+      return [...state.shards.keys()];
+    },
   };
 }

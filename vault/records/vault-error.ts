@@ -63,6 +63,9 @@ export const VAULT_ERROR_CODES = [
   'invalid_relay',
   /** The file is not a Carnet backup (or of a version this app does not read). Nothing changed. */
   'backup_foreign',
+  /** The vault's index predates index shards but a relay already acknowledged it: this build will not rewrite
+   * it (PROTOCOL.md §18.8). Nothing changed. */
+  'migration_blocked',
   /** The backup is damaged, cut short or altered. Nothing changed. */
   'backup_damaged',
   /** The recovery key does not open this backup (another vault's, or a kit replaced since). Nothing changed. */

@@ -5,6 +5,7 @@ import {
   fromHex,
   indexId,
   indexKey,
+  shardPrefix,
   KeyHolder,
   localStorageKey,
   recordKey,
@@ -21,6 +22,8 @@ export interface VaultKeys {
   readonly vaultId: Uint8Array;
   readonly vaultIdHex: string;
   readonly indexIdHex: string;
+  /** The vault's index shard prefix P (§7.1), hex. */
+  readonly shardPrefixHex: string;
   readonly deviceIndex: number;
   readonly identity: Identity;
   /** The local storage key (§18.3). */
@@ -60,13 +63,16 @@ export function createVaultKeys(input: {
   const lsk = holder.hold(localStorageKey(dsk));
   const vaultId = input.vaultId;
   const indexIdHex = toHex(indexId(vaultId));
+  const shardPrefixHex = toHex(shardPrefix(vaultId));
   const headHashes = input.entries.map((bytes) => entryHash(vaultId, bytes));
   const cache = new Map<string, Uint8Array>();
+  const isIndexShardHex = (hex: string): boolean => hex.length === 32 && hex.startsWith(shardPrefixHex);
 
   const keys: VaultKeys = {
     vaultId,
     vaultIdHex: toHex(vaultId),
     indexIdHex,
+    shardPrefixHex,
     deviceIndex: body.deviceIndex,
     identity,
     lsk,
@@ -81,7 +87,8 @@ export function createVaultKeys(input: {
       const secret = body.keyring[epoch];
       if (secret === undefined) return undefined;
       let key: Uint8Array;
-      if (recordIdHex === indexIdHex) key = indexKey(secret, epoch);
+      // The index root and every index shard are sealed under I_E (§7.7).
+      if (recordIdHex === indexIdHex || isIndexShardHex(recordIdHex)) key = indexKey(secret, epoch);
       else {
         const r = root();
         if (r === undefined) return undefined;

@@ -29,6 +29,7 @@ export function openRows(
 function apply(ctx: ApplyContext, hex: string, yjs: Uint8Array): void {
   try {
     if (hex === ctx.indexHex) ctx.records.applyIndexUpdate(yjs);
+    else if (ctx.records.isShard(hex)) ctx.records.applyShardUpdate(hex, yjs);
     else ctx.records.applyUpdate(hex, yjs);
   } catch (error) {
     if (!isVaultError(error, 'invalid_update')) throw error;

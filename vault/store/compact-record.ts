@@ -1,13 +1,11 @@
 // PROTOCOL.md §18.4, compaction: one readwrite transaction reads every row of the record, folds them into a
 // snapshot and deletes exactly the rows it read (and their outbox rows). An update another tab commits before
 // the transaction is folded; one committed after it is untouched.
-import { fromHex, sealSnapshot, TYPE } from '#crypto';
-import { nowSeconds } from '../records/ports.ts';
 import { applyEachRow } from './apply-rows.ts';
-import { addEnvelope, rowsOfRecord } from './envelope-rows.ts';
+import { rowsOfRecord } from './envelope-rows.ts';
 import { openRow, type OpenedRow } from './envelope-reader.ts';
 import { foldRows, type FoldResult } from './fold-rows.ts';
-import { OUTBOX_KIND, sealOutboxEntry } from './outbox-entry.ts';
+import { addOwnSnapshot } from './own-snapshot-row.ts';
 import type { StoreContext } from './store-context.ts';
 import { isClosed } from './store-state.ts';
 
@@ -43,7 +41,7 @@ export type CompactResult =
  * bring them to its screen.
  */
 export async function compactRecord(ctx: CompactContext, hex: string, maxStateBytes: number): Promise<CompactResult> {
-  const { db, keys, state } = ctx;
+  const { db, state } = ctx;
   if (isClosed(state)) return { done: false, reason: 'closed' };
   const key = ctx.keyOf(hex);
   if (key === undefined) return { done: false, reason: 'no_key' };
@@ -68,32 +66,13 @@ export async function compactRecord(ctx: CompactContext, hex: string, maxStateBy
       if (folded.reason === 'unreadable') ctx.report({ code: 'unreadable_row', table: 'envelopes', recordId: hex });
       return { done: false, reason: folded.reason };
     }
-    const epoch = keys.membership.epoch;
-    const bytes = sealSnapshot(
-      { author: keys.deviceIndex, epoch, mhead: head.mhead, coverage: folded.coverage },
-      { yjsState: folded.yjsState, time: nowSeconds(ctx.clock), attribution: folded.attribution },
-      { vaultId: keys.vaultId, recordId: fromHex(hex), key, authorSk: keys.identity.sigSk, headHash: head.headHash },
-    );
-    const id = await addEnvelope(db, {
-      recordId: hex,
-      type: TYPE.snapshot,
-      author: keys.deviceIndex,
-      seq: 0,
-      epoch,
-      rv: 0,
-      bytes,
-    });
-    state.ownIds.add(id);
-    if (state.loaded.has(hex)) unseen.push(...opened.filter((r) => !state.ownIds.has(r.id) && r.id > state.cursor));
+    // The old rows' outbox entries go first: the new snapshot's own entry is added with it.
     const ids = opened.map((r) => r.id);
-    await db.envelopes.bulkDelete(ids);
     await db.outbox.where('envelopeId').anyOf(ids).delete();
-    await db.outbox.add({
-      recordId: hex,
-      envelopeId: id,
-      bytes: sealOutboxEntry(ctx.rows, id, OUTBOX_KIND.putSnapshot),
-    });
-    return { done: true, size: bytes.length };
+    const { size } = await addOwnSnapshot(ctx, { hex, key, head }, folded);
+    if (state.loaded.has(hex)) unseen.push(...opened.filter((r) => !state.ownIds.has(r.id) && r.id > state.cursor));
+    await db.envelopes.bulkDelete(ids);
+    return { done: true, size };
   });
   if (result.done) {
     state.trailing.set(hex, { count: 0, bytes: 0, snapshotBytes: result.size });

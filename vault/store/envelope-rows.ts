@@ -8,6 +8,15 @@ export function rowsOfRecord(db: VaultDb, hex: string): Promise<EnvelopeRow[]> {
   return db.envelopes.where('[recordId+id]').between([hex, 0], [hex, Infinity]).toArray();
 }
 
+/** Every row of every index shard (ids `P ‖ …`, §7.1), grouped by shard, each group oldest first: one range. */
+export async function rowsOfShards(db: VaultDb, prefixHex: string): Promise<Map<string, EnvelopeRow[]>> {
+  const rows = await db.envelopes
+    .where('[recordId+id]')
+    .between([prefixHex + '0'.repeat(12), 0], [prefixHex + 'f'.repeat(12), Infinity], true, true)
+    .toArray();
+  return groupByRecord(rows);
+}
+
 /** Every row of several records, grouped by record, each group oldest first. */
 export async function rowsOfRecords(db: VaultDb, ids: readonly string[]): Promise<Map<string, EnvelopeRow[]>> {
   const byRecord = groupByRecord(await db.envelopes.where('recordId').anyOf(ids).toArray());

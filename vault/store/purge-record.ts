@@ -1,10 +1,12 @@
-// Crypto-erasure of a deleted record (PROTOCOL.md §17.2): every stored row of the record goes, then the index is
-// compacted so the record's root R_r is in no stored index row any more. Runs after the tombstone is committed.
+// Crypto-erasure of a deleted record (PROTOCOL.md §17.2): every stored row of the record goes, then its index
+// shard is compacted so the record's root R_r is in no stored row any more. Runs after the tombstone is
+// committed. A shard holds at most 1,024 keys (§7.7), so its compaction is always possible, whatever the vault's
+// size.
 import type { StoreContext } from './store-context.ts';
 import { isClosed } from './store-state.ts';
 
 export interface PurgeDeps {
-  readonly ctx: Pick<StoreContext, 'db' | 'state' | 'indexHex'>;
+  readonly ctx: Pick<StoreContext, 'db' | 'state' | 'records'>;
   /** Commits every queued edit first: the tombstone, and edits of the record that must not outlive it. */
   readonly flush: () => Promise<void>;
   readonly compact: (hex: string) => Promise<boolean>;
@@ -12,6 +14,8 @@ export interface PurgeDeps {
 
 export async function purgeRecord({ ctx, flush, compact }: PurgeDeps, hex: string): Promise<void> {
   const { db, state } = ctx;
+  // Read before anything is erased: the tombstone keeps the record's key in its shard for good.
+  const shard = ctx.records.shardOf(hex);
   await flush();
   if (isClosed(state)) return;
   await db.transaction('rw', db.envelopes, db.outbox, db.counters, db.state, async () => {
@@ -22,5 +26,5 @@ export async function purgeRecord({ ctx, flush, compact }: PurgeDeps, hex: strin
   });
   state.trailing.delete(hex);
   state.loaded.delete(hex);
-  await compact(ctx.indexHex);
+  if (shard !== undefined) await compact(shard);
 }

@@ -2,14 +2,14 @@
 // or every record in batches for full-text search. A record is read from its newest snapshot and the updates it
 // does not cover.
 import { applyLiveRows, openRows } from './apply-rows.ts';
-import { lastEnvelopeId, rowsOfRecord, rowsOfRecords } from './envelope-rows.ts';
+import { lastEnvelopeId, rowsOfRecord, rowsOfRecords, rowsOfShards } from './envelope-rows.ts';
 import type { OpenedRow } from './envelope-reader.ts';
 import type { StoreContext } from './store-context.ts';
 import { isClosed, trailingOf } from './store-state.ts';
 
 export type RecordLoaderContext = Pick<
   StoreContext,
-  'db' | 'state' | 'records' | 'indexHex' | 'report' | 'envelopeContext'
+  'db' | 'state' | 'records' | 'indexHex' | 'shardPrefixHex' | 'report' | 'envelopeContext'
 >;
 
 export interface RecordLoader {
@@ -42,8 +42,14 @@ export function createRecordLoader(ctx: RecordLoaderContext): RecordLoader {
     // Yjs ignores what it already has).
     state.cursor = Math.max(state.cursor, await lastEnvelopeId(db));
     state.loaded.add(ctx.indexHex);
-    const list = await rowsOfRecord(db, ctx.indexHex);
-    applyRecord(ctx.indexHex, openRows(ctx, ctx.indexHex, list, ctx.envelopeContext()));
+    const [list, shards] = await Promise.all([rowsOfRecord(db, ctx.indexHex), rowsOfShards(db, ctx.shardPrefixHex)]);
+    const envelopes = ctx.envelopeContext();
+    applyRecord(ctx.indexHex, openRows(ctx, ctx.indexHex, list, envelopes));
+    // Every shard, before any record: a record's key comes from the root R_r its shard holds (§18.4).
+    for (const [hex, rows] of shards) {
+      state.loaded.add(hex);
+      applyRecord(hex, openRows(ctx, hex, rows, envelopes));
+    }
   }
 
   async function loadRecord(hex: string): Promise<void> {

@@ -8,12 +8,13 @@
 // operation rejects with a storage fault as a VaultError (`storage_failed`, `quota_exceeded`); a bug goes up as
 // it is; a damaged row is reported through `report`, never thrown.
 import type { DocTarget, RecordsModel } from '../records/create-records-model.ts';
-import type { Clock } from '../records/ports.ts';
+import { randomClientId, type Clock, type Random } from '../records/ports.ts';
 import type { VaultKeys } from '../session/vault-keys.ts';
 import type { SaveState, StoreProblem } from '../vault-api.ts';
 import { commitEdits } from './commit-edits.ts';
 import { DEFAULT_COMPACTION, type CompactionPolicy } from './compaction-policy.ts';
 import { createCompactor } from './compactor.ts';
+import { migrateV1Index } from './index-migration.ts';
 import { purgeRecord } from './purge-record.ts';
 import { createRecordLoader } from './record-loader.ts';
 import type { RowSealer } from './row-sealer.ts';
@@ -37,6 +38,10 @@ export interface RecordStoreOptions {
   /** After each commit of this tab's edits: the records written (the tab link tells other tabs). */
   onCommitted?(recordIds: readonly string[]): void;
   compaction?: Partial<CompactionPolicy>;
+  /** Keys per index shard written by the v1 migration (§18.8): the records model's capacity. */
+  shardCapacity: number;
+  /** Yjs client ids of the documents the migration writes. */
+  random: Random;
 }
 
 export type RecordStore = ReturnType<typeof createRecordStore>;
@@ -88,6 +93,9 @@ export function createRecordStore(options: RecordStoreOptions) {
     flush,
     purge: (hex: string): Promise<void> =>
       classified(() => purgeRecord({ ctx, flush, compact: (id) => compactor.compact(id) }, hex)),
+    /** Rewrites a v1 index into shards, once (§18.8); run before `loadIndex`. Returns the shards written. */
+    migrate: (): Promise<number> =>
+      classified(() => migrateV1Index(ctx, options.shardCapacity, () => randomClientId(options.random))),
     loadIndex: (): Promise<void> => classified(() => loader.loadIndex()),
     loadRecord: (hex: string): Promise<void> => classified(() => loader.loadRecord(hex)),
     loadAll: (onProgress?: (done: number, total: number) => void): Promise<void> =>

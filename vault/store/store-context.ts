@@ -24,8 +24,10 @@ export interface StoreContext {
   readonly rows: RowSealer;
   readonly clock: Clock;
   readonly state: StoreState;
-  /** The index document's id (hex): its key is I_E, not a record root's. */
+  /** The index root's id (hex): its key is I_E, not a record root's. */
   readonly indexHex: string;
+  /** The vault's index shard prefix P (hex, §7.1): shards are keyed by I_E too. */
+  readonly shardPrefixHex: string;
   /** A stored row that failed its integrity check or does not decode. Never a storage fault or a bug. */
   report(problem: StoreProblem): void;
   /** The context envelopes are verified against; record roots come from the index as it is now. */
@@ -41,10 +43,13 @@ export type StoreContextInput = Pick<StoreContext, 'db' | 'keys' | 'records' | '
 export function createStoreContext(input: StoreContextInput): StoreContext {
   const { keys, records } = input;
   const indexHex = keys.indexIdHex;
-  const rootOf = (hex: string): Uint8Array | undefined => (hex === indexHex ? undefined : records.recordRoot(hex));
+  // The index root and its shards are keyed by I_E (§7.7), never by a record root.
+  const rootOf = (hex: string): Uint8Array | undefined =>
+    hex === indexHex || records.isShard(hex) ? undefined : records.recordRoot(hex);
   return {
     ...input,
     indexHex,
+    shardPrefixHex: keys.shardPrefixHex,
     envelopeContext: () => keys.context(rootOf),
     keyOf: (hex) => keys.key(hex, () => rootOf(hex)),
     signingHead() {

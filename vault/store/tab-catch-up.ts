@@ -20,12 +20,18 @@ export async function applyRowsOfOtherTabs(ctx: TabCatchUpContext): Promise<void
   // The cursor moves only once these rows are applied: after a failure, a retry reads them again.
   let seen = state.cursor;
   for (const row of list) if (row.id !== undefined) seen = Math.max(seen, row.id);
+  // Rows of the index family are always taken: a shard another tab opened is new here, and the overview
+  // follows every shard (§18.5).
   const wanted = list.filter(
-    (row) => !(row.id !== undefined && state.ownIds.has(row.id)) && state.loaded.has(row.recordId),
+    (row) =>
+      !(row.id !== undefined && state.ownIds.has(row.id)) &&
+      (state.loaded.has(row.recordId) || ctx.records.isShard(row.recordId)),
   );
   const byRecord = groupByRecord(wanted);
-  // The index first: a new record's root must be known before its first update can be opened.
-  const order = [...byRecord.keys()].sort((a, b) => Number(b === ctx.indexHex) - Number(a === ctx.indexHex));
+  for (const hex of byRecord.keys()) if (ctx.records.isShard(hex)) state.loaded.add(hex);
+  // The index family first: a new record's root must be known before its first update can be opened.
+  const rank = (hex: string): number => (hex === ctx.indexHex ? 0 : ctx.records.isShard(hex) ? 1 : 2);
+  const order = [...byRecord.keys()].sort((a, b) => rank(a) - rank(b));
   const envelopes = ctx.envelopeContext();
   for (const hex of order) applyEachRow(ctx, hex, openRows(ctx, hex, byRecord.get(hex) ?? [], envelopes));
   state.cursor = Math.max(state.cursor, seen);

@@ -8,6 +8,7 @@ export const APP_ERROR_CODES = [
   'relay-busy',
   'relay-failed',
   'app-outdated',
+  'migration-blocked',
   'too-large',
   'relay-full',
   'relay-closed',

@@ -14,6 +14,7 @@ const MESSAGES: Record<AppErrorCode, (error: unknown) => string> = {
   'relay-busy': () => m.error_relay_busy(),
   'relay-failed': () => m.error_relay_failed(),
   'app-outdated': () => m.error_app_outdated(),
+  'migration-blocked': () => m.error_migration_blocked(),
   'too-large': () => m.error_too_large(),
   'relay-full': () => m.error_relay_full(),
   'relay-closed': () => m.error_relay_closed(),

@@ -31,6 +31,7 @@ const VAULT_TO_APP: Record<VaultErrorCode, AppErrorCode> = {
   internal: 'unknown',
   weak_passphrase: 'passphrase-weak',
   invalid_relay: 'relay-setup-failed',
+  migration_blocked: 'migration-blocked',
   backup_foreign: 'backup-foreign',
   backup_damaged: 'backup-damaged',
   backup_wrong_key: 'backup-wrong-key',

@@ -93,6 +93,7 @@ export default {
   "restore_while_open": "In diesem Browser ist eine Akte geöffnet. Sperren Sie sie zuerst und stellen Sie dann vom ersten Bildschirm aus wieder her.",
   "storage_clear_note": "Ihre Akte ist nur in diesem Browser gespeichert. Der Browser kann sie löschen: wenn Sie seine Daten oder den Verlauf löschen, Carnet deinstallieren oder das Gerät keinen Platz mehr hat. Eine Sicherung, die Sie anderswo aufbewahren, schützt davor.",
   "error_app_outdated": "Diese Version von Carnet ist zu alt zum Synchronisieren. Laden Sie Carnet neu, um die neue Version zu erhalten.",
+  "error_migration_blocked": "Diese Akte wurde mit einer früheren Version von Carnet erstellt und kann hier nicht umgewandelt werden. Nichts wurde geändert: Öffnen Sie sie auf dem Gerät, das sie synchronisiert hat, oder stellen Sie sie aus einer Sicherung wieder her.",
   "error_relay_busy": "Der Synchronisierungsserver ist ausgelastet. Carnet versucht es gleich erneut; Ihre Änderungen sind auf diesem Gerät gespeichert.",
   "error_too_large": "Dieses Element ist zu groß zum Synchronisieren. Versuchen Sie eine kleinere Datei.",
   "error_relay_failed": "Der Synchronisierungsserver hatte ein Problem. Ihre Änderungen sind auf diesem Gerät gespeichert; Carnet versucht es später erneut.",

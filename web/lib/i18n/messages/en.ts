@@ -94,6 +94,7 @@ export default {
   "restore_while_open": "A record is open in this browser. Lock it first, then restore from the first screen.",
   "storage_clear_note": "Your record is stored only in this browser. The browser may delete it: when you clear its data or history, uninstall Carnet, or when the device runs out of space. A backup you keep elsewhere protects you against this.",
   "error_app_outdated": "This version of Carnet is too old to sync. Reload Carnet to get the new version.",
+  "error_migration_blocked": "This record was made by an earlier version of Carnet and cannot be converted here. Nothing was changed: open it on the device that synced it, or restore it from a backup.",
   "error_relay_busy": "The sync server is busy. Carnet will try again shortly; your changes are saved on this device.",
   "error_too_large": "This item is too large to sync. Try a smaller file.",
   "error_relay_failed": "The sync server had a problem. Your changes are saved on this device and Carnet will try again later.",

@@ -93,6 +93,7 @@ export default {
   "restore_while_open": "Un carnet est ouvert dans ce navigateur. Verrouillez-le d’abord, puis restaurez depuis le premier écran.",
   "storage_clear_note": "Votre carnet n’est enregistré que dans ce navigateur. Le navigateur peut l’effacer : si vous effacez ses données ou son historique, si vous désinstallez Carnet, ou si l’appareil manque de place. Une sauvegarde gardée ailleurs vous en protège.",
   "error_app_outdated": "Cette version de Carnet est trop ancienne pour synchroniser. Rechargez Carnet pour obtenir la nouvelle version.",
+  "error_migration_blocked": "Ce dossier a été créé par une version antérieure de Carnet et ne peut pas être converti ici. Rien n'a été modifié : ouvrez-le sur l'appareil qui l'a synchronisé, ou restaurez-le depuis une sauvegarde.",
   "error_relay_busy": "Le serveur de synchronisation est occupé. Carnet réessaiera bientôt ; vos modifications sont enregistrées sur cet appareil.",
   "error_too_large": "Cet élément est trop volumineux pour être synchronisé. Essayez un fichier plus petit.",
   "error_relay_failed": "Le serveur de synchronisation a rencontré un problème. Vos modifications sont enregistrées sur cet appareil et Carnet réessaiera plus tard.",
