@@ -1,7 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { applyOperation, operation } from './operations.ts';
-import { LONG_TIMEOUT, assertProperty, copyIndex, deliver, replica, runs, seededRandom, type Replica } from './support.ts';
+import {
+  LONG_TIMEOUT,
+  assertProperty,
+  copyIndex,
+  deliver,
+  replica,
+  runs,
+  seededRandom,
+  type Replica,
+} from './support.ts';
 
 /** Fisher–Yates with a seeded source, and some items repeated, as a flaky network would deliver them. */
 function shuffledWithDuplicates<T>(items: readonly T[], seed: number): T[] {
