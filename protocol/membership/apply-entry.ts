@@ -6,6 +6,7 @@ import { toHex } from '#crypto';
 import type { MemberEntry, MemberHead, NewEpoch } from './member-entry.ts';
 import { ROTATING_KINDS } from './member-entry.ts';
 import type { MembershipErrorCode } from './membership-error.ts';
+import { isIndexFamily } from './index-family.ts';
 import { MembershipDraft } from './membership-draft.ts';
 import type { MembershipState, Principal, Share } from './membership-state.ts';
 
@@ -35,9 +36,9 @@ function activeShare(state: MembershipState, index: number): (Principal & { shar
   return p !== undefined && p.status === 'active' && p.share !== null ? (p as Principal & { share: Share }) : null;
 }
 
-/** Record ids a scope may gain: not deleted, not the vault index, and (for extend) not already there. */
+/** Record ids a scope or a deletion may name: not deleted, not the vault index's root or one of its shards. */
 function scopeable(state: MembershipState, ids: readonly string[]): boolean {
-  return ids.every((id) => id !== state.indexId && !state.deletedRecords.has(id));
+  return ids.every((id) => !isIndexFamily(state, id) && !state.deletedRecords.has(id));
 }
 
 /** Whether a rotating entry's NewEpoch is exactly the next epoch (else `member_bad_epoch`). */
@@ -181,6 +182,8 @@ function applyKind(d: MembershipDraft, entry: MemberEntry): MembershipErrorCode 
       const extend = body.kind === 'scope-extend';
       // Extend adds only ids not yet in scope; reduce removes only ids that are (§10.3).
       if (ids.some((id) => s.share.scope.has(id) === extend)) return 'member_bad_target';
+      // A family id is refused on reduce too: no scope can hold one, and the answer should not depend on that.
+      if (ids.some((id) => isIndexFamily(state, id))) return 'member_bad_target';
       if (extend && !scopeable(state, ids)) return 'member_bad_target';
       const scope = new Set(s.share.scope);
       for (const id of ids) {

@@ -54,5 +54,6 @@ export {
   type EpochInfo,
   type RelayPin,
 } from './membership-state.ts';
+export { isIndexFamily } from './index-family.ts';
 export { validateEntry, MembershipBatch, type ValidateResult, type BatchStep } from './validate-entry.ts';
 export { validateLog, type ValidateLogResult } from './validate-log.ts';

@@ -2,6 +2,7 @@
 // shares every unchanged part with the old one, so the relay can validate a candidate append against its
 // current state and simply drop the result if the transaction fails.
 import { toHex } from '#crypto';
+import { shardPrefix } from '#crypto/index-shard';
 import { indexId } from '#crypto/record-keys';
 import type { MemberHead } from './member-entry.ts';
 
@@ -67,6 +68,11 @@ export interface MembershipState {
   readonly pinnedRelayPk: Uint8Array | null;
   /** The vault index's record id, `H(D("carnet/v1/index-id") ‖ vault_id)[0..16]` in hex: never in a scope. */
   readonly indexId: string;
+  /**
+   * The index shard prefix `P = H(D("carnet/v1/index-shard") ‖ vault_id)[0..10]` in hex: a record id starting
+   * with it is an index shard, in the index family with `indexId` (see `isIndexFamily`).
+   */
+  readonly shardPrefix: string;
   /** Null before genesis. */
   readonly head: MemberHead | null;
   readonly epoch: number;
@@ -100,6 +106,7 @@ export function initialState(options: {
     vaultId: options.vaultId.slice(),
     pinnedRelayPk: options.pinnedRelayPk === null ? null : options.pinnedRelayPk.slice(),
     indexId: toHex(indexId(options.vaultId)),
+    shardPrefix: toHex(shardPrefix(options.vaultId)),
     head: null,
     epoch: 0,
     epochStartSeq: 0,

@@ -1,6 +1,7 @@
 // The relay's own record of a validated membership state (issue 12): loading a vault reads this instead of
 // replaying (and re-verifying) its whole log. It is written in the transaction that appends the entries it
 // covers, from the state the validator produced; it never leaves the relay and is not a wire format.
+import { indexId, shardPrefix, toHex } from '#crypto';
 import type { MembershipState, Principal } from '#protocol';
 import type { MembershipCheckpoint, PrincipalKey } from '../store/relay-store.ts';
 
@@ -33,7 +34,10 @@ export function encodeMembershipState(state: MembershipState): Uint8Array {
 export function decodeMembershipState(bytes: Uint8Array): MembershipState {
   const parsed = JSON.parse(new TextDecoder().decode(bytes), reviver) as { format: number; state: MembershipState };
   if (parsed.format !== FORMAT) throw new Error(`unknown membership checkpoint format ${parsed.format}`);
-  return parsed.state;
+  // The index family's ids are derived from the vault id, never read back: a checkpoint written before
+  // `shardPrefix` existed would otherwise leave the shards unprotected (§10.6 rule 7).
+  const { vaultId } = parsed.state;
+  return { ...parsed.state, indexId: toHex(indexId(vaultId)), shardPrefix: toHex(shardPrefix(vaultId)) };
 }
 
 const keyOf = (p: Principal): PrincipalKey => ({

@@ -1,5 +1,5 @@
 import { toHex } from '#crypto';
-import { isActive, principalAt, type MembershipState } from '#protocol';
+import { isActive, isIndexFamily, principalAt, type MembershipState } from '#protocol';
 import type { HubSession, VaultHandle } from '../hub/vault-hub.ts';
 
 /** May `principal` write records? Patient and assistant devices only (§13.2); never links or the recovery key. */
@@ -24,6 +24,15 @@ export function mayRead(state: MembershipState, principal: number, recordId: Uin
 }
 
 /**
+ * Does a session subscribed to `subscriptions` (hex ids; undefined = everything) follow record `key` live? The
+ * index id stands for the whole index family (§12.2 SYNC), so its subscriber follows every shard as well.
+ */
+export function follows(state: MembershipState, subscriptions: ReadonlySet<string> | undefined, key: string): boolean {
+  if (subscriptions === undefined || subscriptions.has(key)) return true;
+  return subscriptions.has(state.indexId) && isIndexFamily(state, key);
+}
+
+/**
  * Sends `frame` about `recordId` to every other live session of the vault that may read it, re-checking the
  * right before each send (§13.4): a session that lost it is ended instead.
  */
@@ -37,7 +46,7 @@ export function fanOut(
   const key = toHex(recordId);
   for (const session of vault.sessions) {
     if (session === except || !session.live) continue;
-    if (session.subscriptions !== undefined && !session.subscriptions.has(key)) continue;
+    if (!follows(vault.membership, session.subscriptions, key)) continue;
     if (options.skipCheck !== true && !mayRead(vault.membership, session.principal, recordId)) {
       if (!isActive(vault.membership, session.principal)) session.end('revoked');
       continue;

@@ -1,4 +1,4 @@
-import { equal, hash, toHex } from '#crypto';
+import { equal, fromHex, hash, toHex } from '#crypto';
 import { readEnvelopeHeader, type ClientFrame, type RecordGroup } from '#protocol';
 import type { EnvelopeRow, NewEnvelope } from '../store/relay-store.ts';
 import type { VaultHandle } from '../hub/vault-hub.ts';
@@ -213,6 +213,10 @@ export async function handleSync(
   for (const id of frame.scope)
     if (!mayRead(vault.membership, principal, id)) refuse('forbidden', 'no right to a record in scope');
   const scope = frame.scope.length > 0 ? frame.scope : undefined;
+  // `index_id` in a scope stands for the index family: the root and every shard the relay holds (§12.2), read
+  // in the same ascending-rv selection, so the cursor rules are unchanged.
+  const state = vault.membership;
+  const family = scope?.some((id) => toHex(id) === state.indexId) === true ? fromHex(state.shardPrefix) : undefined;
   const framesOf = (rows: EnvelopeRow[]): { rv: number; groups: RecordGroup[] }[] =>
     pack(
       rows.filter((row) => mayRead(vault.membership, principal, row.recordId)),
@@ -221,7 +225,7 @@ export async function handleSync(
   let cursor = frame.sinceRv;
   for (let finished = false; !finished;) {
     for (;;) {
-      const rows = await ctx.store.envelopesSince(vault.vaultId, cursor, scope, PAGE);
+      const rows = await ctx.store.envelopesSince(vault.vaultId, cursor, scope, PAGE, family);
       if (lastPage(rows)) break;
       for (const out of framesOf(rows)) {
         if (!(await ctx.drained())) return;
@@ -232,7 +236,7 @@ export async function handleSync(
     if (!(await ctx.drained())) return;
     // The tail is read again under the lock, so what committed since the unlocked read is in it.
     finished = await vault.lock.run(async () => {
-      const rows = await ctx.store.envelopesSince(vault.vaultId, cursor, scope, PAGE);
+      const rows = await ctx.store.envelopesSince(vault.vaultId, cursor, scope, PAGE, family);
       if (!lastPage(rows)) return false; // writers outran this reader: back to the unlocked pages
       for (const out of framesOf(rows))
         ctx.sendFrame(relayFrame(rid, { type: 'RECORDS', rv: out.rv, groups: out.groups }));

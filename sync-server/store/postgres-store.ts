@@ -296,16 +296,17 @@ export async function openPostgresStore(
           vault,
         ]);
       }),
-    envelopesSince: async (vaultId, sinceRv, recordIds, limit) => {
+    envelopesSince: async (vaultId, sinceRv, recordIds, limit, idPrefix) => {
       const where = `e.vault_id = $1 AND e.rv > $2 AND e.rv >= r.snapshot_rv AND NOT r.deleted AND e.bytes IS NOT NULL
-           AND ($3::bytea[] IS NULL OR e.record_id = ANY($3::bytea[]))`;
-      const params = [b(vaultId), sinceRv, recordIds?.map(b) ?? null];
+           AND ($3::bytea[] IS NULL OR e.record_id = ANY($3::bytea[])
+                OR substring(e.record_id from 1 for octet_length($4::bytea)) = $4::bytea)`;
+      const params = [b(vaultId), sinceRv, recordIds?.map(b) ?? null, idPrefix === undefined ? null : b(idPrefix)];
       const from = `${s}.envelopes e JOIN ${s}.records r ON r.vault_id = e.vault_id AND r.record_id = e.record_id`;
       let upTo = Number.MAX_SAFE_INTEGER;
       if (limit !== undefined) {
         // Sizes first (octet_length reads no bytes), so a page never pulls more than `limit.bytes` of envelopes.
         const sizes = await pool.query<{ rv: Int; size: Int }>(
-          `SELECT e.rv, octet_length(e.bytes) AS size FROM ${from} WHERE ${where} ORDER BY e.rv LIMIT $4`,
+          `SELECT e.rv, octet_length(e.bytes) AS size FROM ${from} WHERE ${where} ORDER BY e.rv LIMIT $5`,
           [...params, limit.rows],
         );
         const last = cut(sizes.rows, limit.bytes);
@@ -314,7 +315,7 @@ export async function openPostgresStore(
       }
       const { rows } = await pool.query<EnvelopeDbRow>(
         `SELECT e.rv, e.record_id, e.kind, e.author, e.seq, e.bytes FROM ${from}
-         WHERE ${where} AND e.rv <= $4 ORDER BY e.rv`,
+         WHERE ${where} AND e.rv <= $5 ORDER BY e.rv`,
         [...params, upTo],
       );
       return rows.map(toRow);

@@ -115,14 +115,17 @@ export interface RelayStore {
    */
   commitEnvelopes(vaultId: Uint8Array, firstRv: number, envelopes: NewEnvelope[], addedBytes: number): Promise<void>;
   /**
-   * Envelopes for a SYNC from `sinceRv` (PROTOCOL.md §13.4), in rv order, optionally limited to some records;
-   * with `limit`, one page of them (the caller continues after the last rv it got, until a page comes back empty).
+   * Envelopes for a SYNC from `sinceRv` (PROTOCOL.md §13.4), in rv order, optionally limited to some records:
+   * those in `recordIds` and, with `idPrefix`, every record whose id starts with it (the index shards, §7.1);
+   * `recordIds` undefined means every record. With `limit`, one page of them (the caller continues after the
+   * last rv it got, until a page comes back empty).
    */
   envelopesSince(
     vaultId: Uint8Array,
     sinceRv: number,
     recordIds: Uint8Array[] | undefined,
     limit?: PageLimit,
+    idPrefix?: Uint8Array,
   ): Promise<EnvelopeRow[]>;
   /** Updates of one author with from <= seq <= to, in seq order; with `limit`, the first page of them. */
   updatesRange(

@@ -156,11 +156,13 @@ export function openSqliteStore(file: string, probe: StoreProbe = {}): SqliteSto
        ON CONFLICT (vault_id, record_id, author) DO UPDATE SET seq = max(seq, excluded.seq)`,
     ),
     bumpVault: db.prepare(`UPDATE vaults SET rv = ?, used_bytes = used_bytes + ? WHERE vault_id = ?`),
-    since: db.prepare<[Buffer, number, string | null, string | null], EnvelopeDbRow>(
+    // A NULL prefix matches nothing: substr(…, 1, NULL) is NULL, and so is the comparison.
+    since: db.prepare<[Buffer, number, string | null, string | null, Buffer | null, Buffer | null], EnvelopeDbRow>(
       `SELECT e.rv, e.record_id, e.kind, e.author, e.seq, e.bytes FROM envelopes e
        JOIN records r ON r.vault_id = e.vault_id AND r.record_id = e.record_id
        WHERE e.vault_id = ? AND e.rv > ? AND e.rv >= r.snapshot_rv AND r.deleted = 0 AND e.bytes IS NOT NULL
-         AND (? IS NULL OR hex(e.record_id) IN (SELECT value FROM json_each(?)))
+         AND (? IS NULL OR hex(e.record_id) IN (SELECT value FROM json_each(?))
+              OR substr(e.record_id, 1, length(?)) = ?)
        ORDER BY e.rv`,
     ),
     range: db.prepare<[Buffer, Buffer, number, number, number], EnvelopeDbRow>(
@@ -361,12 +363,13 @@ export function openSqliteStore(file: string, probe: StoreProbe = {}): SqliteSto
         commitEnvelopes(vaultId, firstRv, envelopes, addedBytes);
         committed('commitEnvelopes');
       }),
-    envelopesSince: (vaultId, sinceRv, recordIds, limit) => {
+    envelopesSince: (vaultId, sinceRv, recordIds, limit, idPrefix) => {
       const scope =
         recordIds === undefined
           ? null
           : JSON.stringify(recordIds.map((id) => Buffer.from(id).toString('hex').toUpperCase()));
-      return settle(() => page(q.since.iterate(b(vaultId), sinceRv, scope, scope), limit));
+      const prefix = idPrefix === undefined ? null : b(idPrefix);
+      return settle(() => page(q.since.iterate(b(vaultId), sinceRv, scope, scope, prefix, prefix), limit));
     },
     updatesRange: (vaultId, recordId, author, from, to, limit) =>
       settle(() => page(q.range.iterate(b(vaultId), b(recordId), author, from, to), limit)),

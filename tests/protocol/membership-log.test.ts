@@ -1,11 +1,12 @@
 // The named tests of THREAT_MODEL.md §9 for the membership validator (PROTOCOL.md §10), each refusal paired
 // with a control that passes, plus the happy path from genesis.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { concat, ready, toHex } from '#crypto';
+import { concat, indexId, ready, shardId, shardPrefix, toHex } from '#crypto';
 import { deriveLinkKeys } from '#crypto/link-secret';
 import {
   decodeEntry,
   initialState,
+  isIndexFamily,
   validateEntry,
   validateLog,
   type MembershipState,
@@ -264,6 +265,56 @@ describe('membership log', () => {
       expect(log.check(bytes), what).toEqual({ ok: false, code: 'member_bad_encoding' });
       expect(() => decodeEntry(bytes), what).toThrow(reason);
     }
+  });
+
+  it('rejects a scope or a deletion naming the index or one of its shards', () => {
+    const log = family();
+    const [record] = log.recordIds(1);
+    if (record === undefined) throw new Error('ids');
+    const link = log.createLink(2, [record]);
+    const prefix = shardPrefix(log.vaultId);
+    // The root, the first shard of device 2, a later shard of another creator, the last possible shard.
+    const familyIds = [
+      indexId(log.vaultId),
+      shardId(prefix, 2, 0),
+      shardId(prefix, 70_000, 3),
+      shardId(prefix, ~0 >>> 0, 0xffff),
+    ];
+    // Ordinary ids: P with its last byte changed, and a shard id of another vault's index.
+    const nearP = shardId(prefix, 2, 0);
+    nearP[9] = (nearP[9] ?? 0) ^ 0x01;
+    const otherVault = shardId(shardPrefix(new MembershipLogBuilder('other vault').vaultId), 2, 0);
+    expect(log.state.shardPrefix).toBe(toHex(prefix));
+    for (const id of familyIds) {
+      expect(isIndexFamily(log.state, toHex(id)), toHex(id)).toBe(true);
+      for (const [signer, body] of [
+        [2, { kind: 'scope-extend', index: link, records: [id] }],
+        [4, { kind: 'scope-extend', index: link, records: [id] }],
+        [2, { kind: 'scope-reduce', index: link, records: [id] }],
+        [2, { kind: 'record-delete', records: [id] }],
+        [4, { kind: 'record-delete', records: [id] }],
+      ] as const) {
+        expect(log.check(log.draft(signer, body)), `${body.kind} by ${signer}`).toEqual({
+          ok: false,
+          code: 'member_bad_target',
+        });
+      }
+      // With an ordinary id alongside: one family id refuses the whole entry.
+      const mixed = [id, nearP].sort((a, b) => toHex(a).localeCompare(toHex(b)));
+      expect(log.check(log.draft(2, { kind: 'scope-extend', index: link, records: mixed }))).toEqual({
+        ok: false,
+        code: 'member_bad_target',
+      });
+      expect(() => log.createLink(2, [id])).toThrow(/member_bad_target/);
+    }
+    // Controls: ids outside the family are scoped and deleted as any record.
+    for (const id of [nearP, otherVault]) {
+      expect(isIndexFamily(log.state, toHex(id))).toBe(false);
+      expect(log.check(log.draft(2, { kind: 'scope-extend', index: link, records: [id] })).ok).toBe(true);
+      expect(log.check(log.draft(2, { kind: 'record-delete', records: [id] })).ok).toBe(true);
+    }
+    expect(log.check(log.draft(2, { kind: 'scope-reduce', index: link, records: [record] })).ok).toBe(true);
+    expect(isIndexFamily(log.state, toHex(prefix))).toBe(false); // a 10-byte id is no record id
   });
 
   it('close rotates and alternates with reopen', () => {

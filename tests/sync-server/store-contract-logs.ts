@@ -140,6 +140,46 @@ export function logContract(ctx: ContractContext): void {
     expect(await store.envelopesSince(id(), 0, undefined)).toEqual([]);
   });
 
+  test('serves the records whose id starts with a prefix with the listed ones, in rv order (the index family)', async () => {
+    const store = ctx.store();
+    const vaultId = await newVault(store);
+    // A prefix with 0x00 and 0xff bytes; ids under it, one that differs in its last byte, and one listed id.
+    const prefix = Uint8Array.of(0x00, 0xff, 0x25, 0x5f, 0x80, 0x7f, 0x01, 0xfe, 0x00, 0xff);
+    const under = (tail: number): Uint8Array => Uint8Array.from([...prefix, 0, 0, 0, 2, 0, tail]);
+    const [s0, s1, listed] = [under(0), under(1), id()];
+    const near = under(2);
+    near[9] = 0xfe;
+    for (const [r, body] of [
+      [s0, 's0'],
+      [listed, 'l1'],
+      [near, 'n1'],
+      [s1, 's1'],
+      [s0, 's0b'],
+    ] as const)
+      await commit(store, vaultId, [update(r, 2, body.endsWith('b') ? 2 : 1, body)]);
+    expect(bodies(await store.envelopesSince(vaultId, 0, [listed], undefined, prefix))).toEqual([
+      's0',
+      'l1',
+      's1',
+      's0b',
+    ]);
+    expect(bodies(await store.envelopesSince(vaultId, 2, [], undefined, prefix))).toEqual(['s1', 's0b']);
+    expect(bodies(await store.envelopesSince(vaultId, 0, [listed], { rows: 2, bytes: 1 << 20 }, prefix))).toEqual([
+      's0',
+      'l1',
+    ]);
+    // Without a prefix, or with no scope at all, nothing changes.
+    expect(bodies(await store.envelopesSince(vaultId, 0, [listed]))).toEqual(['l1']);
+    expect(bodies(await store.envelopesSince(vaultId, 0, undefined, undefined, prefix))).toEqual([
+      's0',
+      'l1',
+      'n1',
+      's1',
+      's0b',
+    ]);
+    expect(await store.envelopesSince(id(), 0, [], undefined, prefix)).toEqual([]);
+  });
+
   test('serves pages by rv and by seq within a row and a byte limit, resuming exactly after the last one', async () => {
     const store = ctx.store();
     const [vaultId, a, b] = [await newVault(store), id(), id()];

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ready, toHex } from '#crypto';
+import { ready, shardId, shardPrefix, toHex } from '#crypto';
 import { openSqliteStore } from '#sync-server/store/sqlite-store';
 import { barrier, downloadBlob, sendChunks, testBlob } from '#tests/helpers/blob-upload';
 import { interposeStore } from '#tests/helpers/interposed-store';
@@ -52,6 +52,8 @@ interface Row {
 }
 
 const head = (v: StoredObjectsVault): number => v.log.state.head?.seq ?? 0;
+/** Shard 0 of the patient device (index 2): an index family id (§7.1), never in a scope, deleted or deposited. */
+const shardOf = (v: StoredObjectsVault): Uint8Array => shardId(shardPrefix(v.log.vaultId), 2, 0);
 const keyOf = (v: StoredObjectsVault, index: number): Uint8Array => v.log.keys.get(index)?.sigSk ?? new Uint8Array(64);
 const appendAs = (v: StoredObjectsVault, client: RelayClient, signer: number, body: MemberBody): Promise<Reply> =>
   v.append(client, [v.log.draft(signer, body)]);
@@ -136,6 +138,28 @@ const TABLE: Record<string, Row[]> = {
       send: (v) => {
         const id = v.log.identity();
         return appendAs(v, v.recovery, 1, { kind: 'device-add', person: 1, sigPk: id.sigPk, boxPk: id.boxPk });
+      },
+    },
+    {
+      who: 'an assistant',
+      attempt: "puts an index shard in the professional's scope",
+      expected: 'member_bad_target',
+      send: (v) =>
+        appendAs(v, v.assistant, v.index.assistant, {
+          kind: 'scope-extend',
+          index: v.index.professional,
+          records: [shardOf(v)],
+        }),
+    },
+    {
+      who: 'an assistant',
+      attempt: 'deletes the index root and an index shard',
+      expected: 'member_bad_target',
+      send: async (v) => {
+        const del = (id: Uint8Array) =>
+          appendAs(v, v.assistant, v.index.assistant, { kind: 'record-delete', records: [id] });
+        const root = await del(v.indexRecord);
+        return code(root) === 'member_bad_target' ? del(shardOf(v)) : root;
       },
     },
     {
@@ -336,6 +360,12 @@ const TABLE: Record<string, Row[]> = {
       send: (v) => v.recovery.request({ type: 'FETCH', recordId: RECORD, author: 2, fromSeq: 1, toSeq: 3 }),
     },
     {
+      who: 'the recovery principal',
+      attempt: "fetches the patient's updates of an index shard",
+      expected: 'forbidden',
+      send: (v) => v.recovery.request({ type: 'FETCH', recordId: shardOf(v), author: 2, fromSeq: 1, toSeq: 1 }),
+    },
+    {
       who: 'an assistant',
       attempt: 'fetches the deleted record',
       expected: 'forbidden',
@@ -348,6 +378,16 @@ const TABLE: Record<string, Row[]> = {
       attempt: 'syncs the vault',
       expected: 'forbidden',
       send: (v) => v.recovery.request({ type: 'SYNC', sinceRv: 0, live: false, scope: [] }),
+    },
+    {
+      who: 'the recovery principal',
+      attempt: 'syncs the index family (scope = [index_id]) and an index shard',
+      expected: 'forbidden',
+      send: async (v) => {
+        const sync = (id: Uint8Array) => v.recovery.request({ type: 'SYNC', sinceRv: 0, live: false, scope: [id] });
+        const root = await sync(v.indexRecord);
+        return code(root) === 'forbidden' ? sync(shardOf(v)) : root;
+      },
     },
     {
       who: 'an assistant',
@@ -418,6 +458,18 @@ const TABLE: Record<string, Row[]> = {
       attempt: 'puts a snapshot',
       expected: 'forbidden',
       send: (v) => snapshotPut(v.recovery, RECORD, v.snapshotRv, snapshotEnvelope(v.log, 1, RECORD, held(v))),
+    },
+  ],
+  'deposit (DEPOSIT)': [
+    {
+      who: 'a professional',
+      // Today the professional is refused at AUTH and the relay serves no DEPOSIT (`unknown_frame`): the sharing
+      // issue, which serves both, must make this send the DEPOSIT itself and refuse the family id (§12.2) before
+      // any other check, so that a professional cannot plant the first snapshot of a shard a device has yet to
+      // open and block it with stale_base.
+      attempt: 'deposits under an index shard id',
+      expected: 'forbidden',
+      send: async (v) => authenticate(await v.connect(), v.log, v.origin, v.index.professional),
     },
   ],
   'index snapshot (VAULT_CREATE)': [

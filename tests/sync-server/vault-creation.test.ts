@@ -4,10 +4,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ready } from '#crypto';
+import { indexId, ready, shardId, shardPrefix, toHex } from '#crypto';
 import { MembershipLogBuilder } from '#tests/helpers/membership-log-builder';
 import { startTestRelay, type TestRelay } from '#tests/helpers/relay';
-import { createVault, localOrigin, RelayClient, updateEnvelope, type Reply } from '#tests/helpers/relay-client';
+import {
+  createVault,
+  localOrigin,
+  RelayClient,
+  snapshotEnvelope,
+  updateEnvelope,
+  type Reply,
+} from '#tests/helpers/relay-client';
 import { bundleRelay } from './relay-process-harness.ts';
 import { startRelayFor } from './sync-stream-reader.ts';
 
@@ -141,5 +148,37 @@ describe('vault creation and stored bytes (issue 12 item 3)', () => {
     expect(
       code(await a.request({ type: 'PUSH', recordId: record, updates: [updateEnvelope(log, 2, record, 2)] })),
     ).toBe('ACK');
+  });
+
+  it('VAULT_CREATE stores the index root; shards follow as ordinary snapshots', async () => {
+    const log = new MembershipLogBuilder(`shards-${Math.random()}`).genesis();
+    relay = await startTestRelay({ identity: { publicKey: log.relay.sigPk, secretKey: log.relay.sigSk } });
+    const origin = localOrigin(relay.port);
+    const a = await RelayClient.connect(relay.wsUrl, log.relay.sigPk, origin);
+    expect(code(await createVault(a, log, origin))).toBe('SESSION');
+    const root = indexId(log.vaultId);
+    const shard = shardId(shardPrefix(log.vaultId), 2, 0);
+    const stored = async (scope: Uint8Array[]): Promise<[string, number][]> =>
+      (await a.sync(0, false, scope)).flatMap((f) =>
+        f.type === 'RECORDS' ? f.groups.map((g): [string, number] => [toHex(g.recordId), g.envelopes.length]) : [],
+      );
+    // Creation stored the root's snapshot and nothing else.
+    expect(await stored([])).toEqual([[toHex(root), 1]]);
+    // The device's first shard, uploaded afterwards under its quota like any record's first snapshot.
+    const snapshot = snapshotEnvelope(log, 2, shard, []);
+    expect(await a.request({ type: 'SNAPSHOT_PUT', recordId: shard, baseRv: 0, snapshot })).toEqual({
+      type: 'ACK',
+      value: 2,
+    });
+    expect(await stored([root])).toEqual([
+      [toHex(root), 1],
+      [toHex(shard), 1],
+    ]);
+    // And it is an ordinary record from then on: a second first snapshot is refused.
+    const again = snapshotEnvelope(log, 2, shard, [], log.state.epoch, new Uint8Array([0, 1]));
+    expect(code(await a.request({ type: 'SNAPSHOT_PUT', recordId: shard, baseRv: 0, snapshot: again }))).toBe(
+      'stale_base',
+    );
+    a.close();
   });
 });
