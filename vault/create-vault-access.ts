@@ -35,6 +35,8 @@ export interface VaultAccessOptions {
    * the floor to stay fast; the floor is enforced by crypto whatever is passed. */
   kdfLadder?: readonly KdfParams[];
   compaction?: Partial<CompactionPolicy>;
+  /** Keys per index shard (§7.7; default 1,024): tests pass a few to reach many shards with few records. */
+  shardCapacity?: number;
   /** Background faults of an open vault (OpenVaultOptions.onFault; default: thrown from a timer). */
   onFault?: OpenVaultOptions['onFault'];
   storage?: StorageManager;
@@ -80,6 +82,7 @@ export function createVaultAccess(options: VaultAccessOptions = {}): VaultAccess
       storage,
       attachments: options.attachments ?? ((context) => createVaultAttachments(context)),
       ...(options.compaction === undefined ? {} : { compaction: options.compaction }),
+      ...(options.shardCapacity === undefined ? {} : { shardCapacity: options.shardCapacity }),
       ...(options.onFault === undefined ? {} : { onFault: options.onFault }),
       unlockedWith,
       async changePassphrase(current, next, onProgress) {

@@ -44,7 +44,7 @@ describe('index shards', () => {
     expect(b.model.list()).toHaveLength(1025);
   });
 
-  it('every shard folds into a snapshot, whatever the vault's size (capacity 8, 300 records, seeded)', async () => {
+  it("every shard folds into a snapshot, whatever the vault's size (capacity 8, 300 records, seeded)", async () => {
     const seed = baseSeed();
     const rand = seededNumbers(seed);
     // A snapshot cap of 24 KiB: a single index of 300 entries (~100 kB) could never fold under it.
