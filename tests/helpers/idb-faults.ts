@@ -10,15 +10,21 @@ type Request = (this: IDBObjectStore | IDBIndex, ...args: unknown[]) => IDBReque
 /** The real method, read off the prototype before it is replaced (called with the request's own `this`). */
 const realMethod = (proto: object, method: string): Request => Reflect.get(proto, method) as Request;
 
-/** Requests that write: `add` and `put` of values for which `when` holds (every value by default). */
-export function failWrites(store: string, fault: Fault, when: (value: unknown) => boolean = () => true): () => void {
+/** Requests that write: `add` and `put` on `store` (or any of several) of values for which `when` holds (every
+ * value by default). One call per test for a method: a second spy on it would call the first. */
+export function failWrites(
+  store: string | readonly string[],
+  fault: Fault,
+  when: (value: unknown) => boolean = () => true,
+): () => void {
+  const stores = typeof store === 'string' ? [store] : store;
   const spies = (['add', 'put'] as const).map((method) => {
     const original = realMethod(IDBObjectStore.prototype, method);
     return vi.spyOn(IDBObjectStore.prototype, method).mockImplementation(function (
       this: IDBObjectStore,
       ...args: unknown[]
     ) {
-      if (this.name === store && when(args[0])) throw fault();
+      if (stores.includes(this.name) && when(args[0])) throw fault();
       return original.apply(this, args);
     } as never);
   });
