@@ -1,0 +1,164 @@
+import * as v from 'valibot';
+import { describe, expect, it } from 'vitest';
+import { concat, list, varint } from '#crypto/bytes';
+import {
+  compareOverview,
+  decodeCataloguePage,
+  encodeCataloguePage,
+  type CataloguePage,
+} from '#vault/derived/catalogue-page';
+import { IndexEntry } from '#vault/records/record-schema';
+import { isVaultError } from '#vault/records/vault-error';
+
+const id = (n: number): string => n.toString(16).padStart(32, '0');
+const entry = (n: number, date: string, changedAt: number, extra: Partial<IndexEntry> = {}): IndexEntry => ({
+  id: id(n),
+  category: 'lab-result',
+  title: `Bilan ${n}`,
+  date,
+  level: 'normal',
+  author: 'Dr Émile Durand',
+  organisation: 'Laboratoire Cerballiance',
+  created: { by: 1, at: 1_700_000_000 },
+  changed: { by: 2, at: changedAt },
+  ...extra,
+});
+
+const PAGE: CataloguePage = {
+  src: 2 ** 40 + 7,
+  entries: [
+    entry(5, '2025-03-01', 100, { abnormal: 0, files: 3, category: 'other', level: 'secret' }),
+    entry(3, '2025-03-01', 50, { title: '', author: '', organisation: '' }),
+    entry(1, '2024-12-31', 900, { abnormal: 65_535, title: 'Échographie 한국 𝒜 naïve' }),
+    entry(2, '2024-12-31', 900, { category: 'vaccination', level: 'restricted', files: 0 }),
+    entry(4, '1900-01-01', 0, { title: 'x'.repeat(512) }),
+  ],
+  unlisted: [id(7), id(9)],
+  tombstones: [
+    { id: id(6), by: 0, at: 0 },
+    { id: id(9), by: 0xffff_ffff, at: Number.MAX_SAFE_INTEGER },
+  ],
+};
+
+/** Hand-made page bytes, to write what the encoder never would. */
+function rawEntry(n: number, fields: { category?: number; level?: number; date?: string; author?: number } = {}) {
+  const text = (s: string) => {
+    const bytes = new TextEncoder().encode(s);
+    return concat(varint(bytes.length), bytes);
+  };
+  return concat(
+    Uint8Array.from(Buffer.from(id(n), 'hex')),
+    Uint8Array.of(fields.category ?? 1, fields.level ?? 0),
+    text(fields.date ?? '2025-01-01'),
+    text('t'),
+    varint(fields.author ?? 0),
+    varint(0),
+    varint(1),
+    varint(2),
+    varint(3),
+    varint(4),
+    varint(0),
+    varint(0),
+  );
+}
+function rawPage(parts: {
+  names?: string[];
+  entries?: Uint8Array[];
+  unlisted?: number[];
+  tombstones?: number[];
+}): Uint8Array {
+  const text = (s: string) => {
+    const bytes = new TextEncoder().encode(s);
+    return concat(varint(bytes.length), bytes);
+  };
+  return concat(
+    varint(1),
+    list((parts.names ?? ['a']).map(text)),
+    list(parts.entries ?? []),
+    list((parts.unlisted ?? []).map((n) => Uint8Array.from(Buffer.from(id(n), 'hex')))),
+    list((parts.tombstones ?? []).map((n) => concat(Uint8Array.from(Buffer.from(id(n), 'hex')), varint(0), varint(0)))),
+  );
+}
+
+function refusal(bytes: Uint8Array): string {
+  try {
+    decodeCataloguePage(bytes);
+  } catch (error) {
+    return isVaultError(error, 'invalid_doc') ? 'invalid_doc' : String(error);
+  }
+  return 'accepted';
+}
+
+describe('catalogue page', () => {
+  it('round-trips a page, entries newest first, and every decoded entry passes the IndexEntry schema', () => {
+    const decoded = decodeCataloguePage(encodeCataloguePage(PAGE));
+    expect(decoded).toEqual(PAGE);
+    for (const e of decoded.entries) expect(v.parse(IndexEntry, e)).toEqual(e);
+    expect('abnormal' in (decoded.entries[1] ?? {})).toBe(false);
+  });
+
+  it('sorts entries, unlisted keys and tombstones whatever order they are given in', () => {
+    const shuffled: CataloguePage = {
+      ...PAGE,
+      entries: [...PAGE.entries].reverse(),
+      unlisted: [...PAGE.unlisted].reverse(),
+      tombstones: [...PAGE.tombstones].reverse(),
+    };
+    expect(decodeCataloguePage(encodeCataloguePage(shuffled))).toEqual(PAGE);
+    expect([...PAGE.entries].sort(compareOverview)).toEqual(PAGE.entries);
+  });
+
+  it('round-trips an empty page', () => {
+    const empty: CataloguePage = { src: 0, entries: [], unlisted: [], tombstones: [] };
+    expect(decodeCataloguePage(encodeCataloguePage(empty))).toEqual(empty);
+  });
+
+  it('refuses every truncation of a page with invalid_doc', () => {
+    const bytes = encodeCataloguePage(PAGE);
+    const results = new Set<string>();
+    for (let cut = 0; cut < bytes.length; cut++) results.add(refusal(bytes.subarray(0, cut)));
+    expect([...results]).toEqual(['invalid_doc']);
+  });
+
+  it('refuses trailing bytes', () => {
+    expect(refusal(concat(encodeCataloguePage(PAGE), Uint8Array.of(0)))).toBe('invalid_doc');
+  });
+
+  it('accepts the hand-made baseline the refusals below alter', () => {
+    expect(
+      decodeCataloguePage(rawPage({ entries: [rawEntry(2), rawEntry(3)], unlisted: [4], tombstones: [5] })),
+    ).toMatchObject({ entries: [{ id: id(2) }, { id: id(3) }], unlisted: [id(4)], tombstones: [{ id: id(5) }] });
+  });
+
+  it.each([
+    ['entries out of order', rawPage({ entries: [rawEntry(3), rawEntry(2)] })],
+    ['an entry twice', rawPage({ entries: [rawEntry(2), rawEntry(2)] })],
+    [
+      'one id in two entries of different dates',
+      rawPage({ entries: [rawEntry(2), rawEntry(2, { date: '2024-01-01' })] }),
+    ],
+    ['names unsorted', rawPage({ names: ['b', 'a'], entries: [rawEntry(1), rawEntry(2, { author: 1 })] })],
+    ['a name twice', rawPage({ names: ['a', 'a'], entries: [rawEntry(1), rawEntry(2, { author: 1 })] })],
+    ['a name no entry uses', rawPage({ names: ['a', 'b'], entries: [rawEntry(1)] })],
+    ['a name index out of range', rawPage({ entries: [rawEntry(1, { author: 1 })] })],
+    ['category 0', rawPage({ entries: [rawEntry(1, { category: 0 })] })],
+    ['category 10', rawPage({ entries: [rawEntry(1, { category: 10 })] })],
+    ['level 3', rawPage({ entries: [rawEntry(1, { level: 3 })] })],
+    ['a date that does not exist', rawPage({ entries: [rawEntry(1, { date: '2024-02-30' })] })],
+    ['a date of another form', rawPage({ entries: [rawEntry(1, { date: '1/2/2024' })] })],
+    ['unlisted keys unsorted', rawPage({ unlisted: [3, 2] })],
+    ['an unlisted key twice', rawPage({ unlisted: [2, 2] })],
+    ['an unlisted key with an entry', rawPage({ entries: [rawEntry(2)], unlisted: [2] })],
+    ['tombstones unsorted', rawPage({ tombstones: [3, 2] })],
+    ['a tombstone twice', rawPage({ tombstones: [2, 2] })],
+    ['an entry with a tombstone', rawPage({ entries: [rawEntry(2)], tombstones: [2] })],
+    ['a claimed count of a million entries', concat(varint(1), list([]), varint(1_000_000), rawEntry(1))],
+    ['a claimed count over the limit', concat(varint(1), list([]), varint(70_000), new Uint8Array(70_000 * 40))],
+  ])('refuses %s with invalid_doc', (_name, bytes) => {
+    expect(refusal(bytes)).toBe('invalid_doc');
+  });
+
+  it('refuses to encode an entry next to its tombstone', () => {
+    expect(() => encodeCataloguePage({ ...PAGE, tombstones: [{ id: id(5), by: 0, at: 0 }] })).toThrow(/tombstone/);
+  });
+});
