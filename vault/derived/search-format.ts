@@ -232,13 +232,17 @@ function readAscendingTerms(reader: ByteReader, what: string, max: number): stri
  * table, those without terms too (they are indexed, not stale). Table rows hold 4,096 records; term pages are
  * cut before a term that would take them over 64 KiB raw, and a term too large for a page on its own gets one
  * alone (postings are never split across pages, so a term lives in exactly one page; at 100,000 records a term
- * in every record takes ~100 KB, well under the 4 MiB of a derived row).
+ * in every record takes ~100 KB, well under the 4 MiB of a derived row). `cut` lowers both sizes, for tests
+ * that need many pages and rows from few records.
  */
 export function buildGeneration(
   records: ReadonlyMap<string, { src: number; terms: readonly string[] }>,
   gen: number,
   w: number,
+  cut: { pageBytes?: number; tableRowRecords?: number } = {},
 ): { header: Uint8Array; tables: Uint8Array[]; pages: Uint8Array[] } {
+  const pageBytes = Math.min(cut.pageBytes ?? TERM_PAGE_BYTES, TERM_PAGE_BYTES);
+  const rowRecords = Math.max(1, Math.min(cut.tableRowRecords ?? TABLE_ROW_RECORDS, TABLE_ROW_RECORDS));
   const ids = [...records.keys()].sort();
   const tables: Uint8Array[] = [];
   const holders = new Map<string, number[]>();
@@ -252,8 +256,8 @@ export function buildGeneration(
       else found.push(ordinal);
     }
   });
-  for (let at = 0; at < ids.length; at += TABLE_ROW_RECORDS) {
-    const slice = ids.slice(at, at + TABLE_ROW_RECORDS);
+  for (let at = 0; at < ids.length; at += rowRecords) {
+    const slice = ids.slice(at, at + rowRecords);
     tables.push(encodeRecordTable(slice.map((id) => ({ id, src: records.get(id)?.src ?? 0 }))));
   }
   const pages: Uint8Array[] = [];
@@ -270,7 +274,7 @@ export function buildGeneration(
   for (const term of [...holders.keys()].sort()) {
     const ordinals = holders.get(term) ?? [];
     let entry = encodeTermEntry(previous, term, ordinals);
-    if (entries.length > 0 && size + entry.length + varint(entries.length + 1).length > TERM_PAGE_BYTES) {
+    if (entries.length > 0 && size + entry.length + varint(entries.length + 1).length > pageBytes) {
       close();
       entry = encodeTermEntry(undefined, term, ordinals);
     }
