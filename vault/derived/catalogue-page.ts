@@ -1,7 +1,6 @@
-import * as v from 'valibot';
 import { concat, list, U53_MAX, varint, type ByteReader } from '#crypto/bytes';
 import { LIMITS } from '../records/limits.ts';
-import { CATEGORIES, categoryCode, IndexEntry, LEVELS } from '../records/record-schema.ts';
+import { CATEGORIES, categoryCode, LEVELS, type IndexEntry } from '../records/record-schema.ts';
 import { VaultError } from '../records/vault-error.ts';
 import {
   decodeStrictly,
@@ -25,6 +24,12 @@ import {
  *         index) ‖ varint organisation (name index) ‖ varint created.by ‖ varint created.at ‖ varint changed.by
  *         ‖ varint changed.at ‖ varint abnormal+1 ‖ varint files+1   (0 = absent: unknown)
  * ```
+ * Decoded entries hold exactly what the record model's `IndexEntry` schema accepts, checked field by field
+ * rather than by running the schema on each entry (13 µs each, 1.3 s at 100,000 entries, as slow as the Yjs
+ * decode this page replaces): ids are 16 bytes, codes index the schema's lists, string byte limits equal the
+ * schema's clamps, varint bounds equal its integer bounds, and `isCalendarDate` accepts what `IsoDate` does
+ * (tests/vault/derived/catalogue-page.test.ts compares them, and runs the schema over decoded altered pages).
+ *
  * An id is in at most one of entries and unlisted, and never both an entry and a tombstone (the overview
  * never shows a deleted record); unlisted ids may be tombstoned.
  */
@@ -171,26 +176,23 @@ function readEntry(reader: ByteReader, name: () => string): IndexEntry {
   const changed = { by: reader.varint(), at: reader.varint(U53_MAX) };
   const abnormal = reader.varint(COUNT_MAX + 1);
   const files = reader.varint(COUNT_MAX + 1);
-  const raw = {
-    id,
-    category,
-    title,
-    date,
-    level,
-    author,
-    organisation,
-    created,
-    changed,
-    ...(abnormal === 0 ? {} : { abnormal: abnormal - 1 }),
-    ...(files === 0 ? {} : { files: files - 1 }),
-  };
-  // The record model's own schema: a page cannot hand the overview an entry the model would refuse.
-  const parsed = v.safeParse(IndexEntry, raw);
-  if (!parsed.success)
-    throw new VaultError('invalid_doc', `${WHAT}: an entry the schema refuses`, { cause: parsed.issues });
-  // The schema clamps over-long strings; bytes that the encoder would not have written are refused instead.
-  if (parsed.output.title !== title || parsed.output.author !== author || parsed.output.organisation !== organisation) {
-    throw invalid(WHAT, 'a string over its limit');
-  }
-  return parsed.output;
+  if (!isCalendarDate(date)) throw invalid(WHAT, 'a date that is not a calendar date');
+  const entry: IndexEntry = { id, category, title, date, level, author, organisation, created, changed };
+  if (abnormal !== 0) entry.abnormal = abnormal - 1;
+  if (files !== 0) entry.files = files - 1;
+  return entry;
+}
+
+const DATE_FORM = /^\d{4}-\d{2}-\d{2}$/;
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** `YYYY-MM-DD` naming a day of the proleptic Gregorian calendar: what the schema's `IsoDate` accepts. */
+export function isCalendarDate(text: string): boolean {
+  if (!DATE_FORM.test(text)) return false;
+  const year = Number(text.slice(0, 4));
+  const month = Number(text.slice(5, 7));
+  const day = Number(text.slice(8, 10));
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = month === 2 && leap ? 29 : MONTH_DAYS[month - 1];
+  return days !== undefined && day >= 1 && day <= days;
 }

@@ -3,12 +3,17 @@ import { describe, expect, it } from 'vitest';
 import { concat, list, varint } from '#crypto/bytes';
 import {
   compareOverview,
+  isCalendarDate,
   decodeCataloguePage,
   encodeCataloguePage,
   type CataloguePage,
 } from '#vault/derived/catalogue-page';
-import { IndexEntry } from '#vault/records/record-schema';
+import { IndexEntry, IsoDate } from '#vault/records/record-schema';
 import { isVaultError } from '#vault/records/vault-error';
+import { baseSeed, seededRandom } from '#tests/helpers/seeded-random';
+
+const RUNS = process.env.CARNET_LONG === '1' ? 200 : 20;
+const BASE_SEED = baseSeed();
 
 const id = (n: number): string => n.toString(16).padStart(32, '0');
 const entry = (n: number, date: string, changedAt: number, extra: Partial<IndexEntry> = {}): IndexEntry => ({
@@ -160,5 +165,60 @@ describe('catalogue page', () => {
 
   it('refuses to encode an entry next to its tombstone', () => {
     expect(() => encodeCataloguePage({ ...PAGE, tombstones: [{ id: id(5), by: 0, at: 0 }] })).toThrow(/tombstone/);
+  });
+
+  it('decodes altered pages to invalid_doc or to entries the IndexEntry schema accepts unchanged (seeded)', () => {
+    const valid = encodeCataloguePage(PAGE);
+    const outcomes = new Set<string>();
+    for (let run = 0; run < RUNS; run++) {
+      const seed = BASE_SEED + run;
+      const rand = seededRandom(seed);
+      try {
+        for (let i = 0; i < 100; i++) {
+          const bytes = Array.from(valid);
+          const edits = 1 + Math.floor(rand() * 3);
+          for (let e = 0; e < edits; e++) {
+            const at = Math.floor(rand() * bytes.length);
+            const r = rand();
+            if (r < 0.6) bytes[at] = Math.floor(rand() * 256);
+            else if (r < 0.8) bytes.splice(at, 1);
+            else bytes.splice(at, 0, Math.floor(rand() * 256));
+          }
+          let page: CataloguePage | undefined;
+          try {
+            page = decodeCataloguePage(Uint8Array.from(bytes));
+          } catch (error) {
+            expect(isVaultError(error, 'invalid_doc'), String(error)).toBe(true);
+            outcomes.add('refused');
+          }
+          if (page !== undefined) {
+            outcomes.add('decoded');
+            for (const entry of page.entries) expect(v.parse(IndexEntry, entry)).toEqual(entry);
+          }
+        }
+      } catch (error) {
+        console.error(`catalogue page alteration failed with seed ${seed} (CARNET_SEED=${seed} replays it)`);
+        throw error;
+      }
+    }
+    expect([...outcomes].sort()).toEqual(['decoded', 'refused']);
+  });
+
+  it('accepts exactly the dates the IndexEntry schema accepts', () => {
+    const disagreements: string[] = [];
+    for (const year of ['0000', '0004', '1900', '1999', '2000', '2023', '2024', '2100', '9999']) {
+      for (let month = 0; month <= 13; month++) {
+        for (let day = 0; day <= 32; day++) {
+          const date = `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+          if (isCalendarDate(date) !== v.is(IsoDate, date)) disagreements.push(date);
+        }
+      }
+    }
+    for (const date of ['2024-1-01', '2024-01-1', ' 2024-01-01', '2024-01-01 ', '２０２４-01-01', '2024/01/01', '']) {
+      if (isCalendarDate(date) !== v.is(IsoDate, date)) disagreements.push(date);
+    }
+    expect(disagreements).toEqual([]);
+    expect(isCalendarDate('2024-02-29')).toBe(true);
+    expect(isCalendarDate('2023-02-29')).toBe(false);
   });
 });
