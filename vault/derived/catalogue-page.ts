@@ -64,6 +64,9 @@ export function encodeCataloguePage(page: CataloguePage): Uint8Array {
   const entries = [...page.entries].sort(compareOverview);
   const names = [...new Set(entries.flatMap((entry) => [entry.author, entry.organisation]))].sort(ascending);
   const nameIndex = new Map(names.map((name, index) => [name, index]));
+  for (const entry of entries) {
+    if (!isCalendarDate(entry.date)) throw new VaultError('internal', 'an entry date that is not a calendar date');
+  }
   const entryIds = new Set(entries.map((entry) => entry.id));
   if (entryIds.size !== entries.length) throw new VaultError('internal', 'an entry twice in a catalogue page');
   const unlisted = [...new Set(page.unlisted)].sort(ascending);
@@ -82,8 +85,8 @@ export function encodeCataloguePage(page: CataloguePage): Uint8Array {
     concat(
       idToBytes(entry.id),
       Uint8Array.of(categoryCode(entry.category), LEVELS.indexOf(entry.level)),
-      textBytes(entry.date),
-      textBytes(entry.title),
+      textBytes(entry.date, DATE_BYTES),
+      textBytes(entry.title, LIMITS.titleBytes),
       varint(nameIndex.get(entry.author) ?? 0),
       varint(nameIndex.get(entry.organisation) ?? 0),
       varint(entry.created.by),
@@ -95,7 +98,7 @@ export function encodeCataloguePage(page: CataloguePage): Uint8Array {
     );
   return concat(
     varint(page.src, U53_MAX),
-    list(names.map(textBytes)),
+    list(names.map((name) => textBytes(name, NAME_BYTES))),
     list(entries.map(encodeEntry)),
     list(unlisted.map(idToBytes)),
     list(tombstones.map((t) => concat(idToBytes(t.id), varint(t.by), varint(t.at, U53_MAX)))),

@@ -70,8 +70,10 @@ const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
  * jamo), and record text is stored as typed. Fatal decoding (`readText`) still refuses invalid UTF-8; a lone
  * surrogate, which no well-formed input holds, is written as U+FFFD by TextEncoder.
  */
-export function textBytes(text: string): Uint8Array {
+export function textBytes(text: string, maxBytes: number = TERM_MAX_BYTES): Uint8Array {
   const bytes = utf8Encoder.encode(text);
+  // Never write what the decoder would refuse: such a row would be rebuilt, and refused, at every unlock.
+  if (bytes.length > maxBytes) throw new VaultError('internal', 'a string over its byte limit');
   return concat(varint(bytes.length), bytes);
 }
 

@@ -79,7 +79,7 @@ export function encodeSearchHeader(header: SearchHeader): Uint8Array {
     varint(header.gen),
     varint(header.w, U53_MAX),
     varint(header.tableRows, MAX_TABLE_ROWS),
-    list(header.firstTerms.map(textBytes)),
+    list(header.firstTerms.map((term) => textBytes(term))),
   );
 }
 
@@ -199,7 +199,7 @@ export function encodeSearchDelta(delta: SearchDelta): Uint8Array {
   const terms = delta.terms ?? [];
   checkTerms(terms);
   if (terms.length === 0) return concat(varint(delta.src, U53_MAX), Uint8Array.of(0));
-  return concat(varint(delta.src, U53_MAX), Uint8Array.of(1), list(terms.map(textBytes)));
+  return concat(varint(delta.src, U53_MAX), Uint8Array.of(1), list(terms.map((term) => textBytes(term))));
 }
 
 export function decodeSearchDelta(bytes: Uint8Array): SearchDelta {

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { concat, list, varint } from '#crypto/bytes';
 import {
@@ -163,8 +164,41 @@ describe('catalogue page', () => {
     expect(refusal(bytes)).toBe('invalid_doc');
   });
 
-  it('refuses to encode an entry next to its tombstone', () => {
+  it('refuses to encode what it would refuse to decode', () => {
     expect(() => encodeCataloguePage({ ...PAGE, tombstones: [{ id: id(5), by: 0, at: 0 }] })).toThrow(/tombstone/);
+    expect(() => encodeCataloguePage({ ...PAGE, entries: [entry(1, '2024-02-30', 0)] })).toThrow(/calendar/);
+    expect(() =>
+      encodeCataloguePage({ ...PAGE, entries: [entry(1, '2024-01-01', 0, { title: 'é'.repeat(257) })] }),
+    ).toThrow(/byte limit/);
+    expect(() => encodeCataloguePage({ ...PAGE, unlisted: [id(5)] })).toThrow(/unlisted/);
+  });
+
+  it('prints its size per entry for a full shard of 1,024 random entries', () => {
+    const rand = seededRandom(BASE_SEED);
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)] as T;
+    const authors = Array.from({ length: 40 }, (_, i) => `Dr ${pick(['Émile', 'Anne', 'Jean'])} Durand-${i}`);
+    const organisations = Array.from({ length: 10 }, (_, i) => `Laboratoire ${i}`);
+    const day = (n: number) => new Date(Date.UTC(2005, 0, 1) + n * 86_400_000).toISOString().slice(0, 10);
+    const entries = Array.from({ length: 1_024 }, () => ({
+      ...entry(0, day(Math.floor(rand() * 7_000)), 1_700_000_000 + Math.floor(rand() * 30_000_000), {
+        category: pick(['lab-result', 'medical-report', 'prescription', 'vaccination', 'other'] as const),
+        title: `${pick(['Bilan sanguin', 'Radiographie du genou', 'Ordonnance', 'Compte rendu'])} ${Math.floor(rand() * 100)}`,
+        author: pick(authors),
+        organisation: pick(organisations),
+        abnormal: Math.floor(rand() * 3),
+        files: Math.floor(rand() * 2),
+      }),
+      id: Array.from({ length: 32 }, () => Math.floor(rand() * 16).toString(16)).join(''),
+    }));
+    const bytes = encodeCataloguePage({ src: 123_456, entries, unlisted: [], tombstones: [] });
+    const started = performance.now();
+    const decoded = decodeCataloguePage(bytes);
+    const elapsed = performance.now() - started;
+    console.log(
+      `catalogue page, 1,024 entries: ${(bytes.length / 1_024).toFixed(1)} B/entry raw, ` +
+        `${(deflateRawSync(bytes).length / 1_024).toFixed(1)} B/entry deflated; decode ${elapsed.toFixed(1)} ms`,
+    );
+    expect(decoded.entries).toHaveLength(1_024);
   });
 
   it('decodes altered pages to invalid_doc or to entries the IndexEntry schema accepts unchanged (seeded)', () => {

@@ -11,6 +11,11 @@ describe('search terms', () => {
     ]);
     expect(searchTerms([])).toEqual([]);
     expect(searchTerms(['— … ?'])).toEqual([]);
+    // Folding decomposes Hangul into jamo, which are letters, not marks: terms are not NFC (so rows store them
+    // as raw UTF-8, not vstr).
+    const [korean] = searchTerms(['한국']);
+    expect(korean).toBe('한국'.normalize('NFD'));
+    expect(korean?.normalize('NFC')).not.toBe(korean);
   });
 
   it('cut tokens to 64 UTF-16 units, to 63 rather than split a surrogate pair', () => {
