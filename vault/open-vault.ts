@@ -161,6 +161,12 @@ export async function openVault(options: OpenVaultOptions): Promise<Vault> {
     })
     .catch(() => undefined);
 
+  // A newer version of the app opened this database in another tab (§18.5): this tab's connection is closed
+  // under it, so it locks rather than failing every save.
+  db.on('versionchange', () => {
+    lock('other_tab');
+  });
+
   const stopLink = link.onMessage((message) => {
     if (message.t === 'lock') lock('other_tab');
     else if (message.t === 'activity') idle.reset();

@@ -60,6 +60,11 @@ export interface BlobStateRow {
   recordId: string;
   bytes: Uint8Array;
 }
+/** A derived row (§18.7): table `catalogue` keyed by shard id, table `search` by its row key. */
+export interface DerivedRow {
+  key: string;
+  bytes: Uint8Array;
+}
 export interface DirectoryRow {
   vaultIdHex: string;
   relayOrigin: string;
@@ -76,6 +81,8 @@ export type VaultDb = Dexie & {
   meta: EntityTable<SealedRow, 'key'>;
   blobs: EntityTable<BlobChunkRow, 'blobId'>;
   blobState: EntityTable<BlobStateRow, 'blobId'>;
+  catalogue: EntityTable<DerivedRow, 'key'>;
+  search: EntityTable<DerivedRow, 'key'>;
 };
 
 export type DirectoryDb = Dexie & { vaults: EntityTable<DirectoryRow, 'vaultIdHex'> };
@@ -101,6 +108,9 @@ export function openVaultDb(vaultIdHex: string, ports?: IdbPorts): VaultDb {
     blobs: '[blobId+index], blobId',
     blobState: 'blobId, recordId',
   });
+  // Version 2 (issue 14): the derived tables of §18.7. Nothing is migrated by Dexie: the v1 index is rewritten
+  // at unlock (§18.8) and derived rows are built by the background job.
+  db.version(2).stores({ catalogue: 'key', search: 'key' });
   return db;
 }
 
