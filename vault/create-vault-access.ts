@@ -37,6 +37,8 @@ export interface VaultAccessOptions {
   compaction?: Partial<CompactionPolicy>;
   /** Keys per index shard (§7.7; default 1,024): tests pass a few to reach many shards with few records. */
   shardCapacity?: number;
+  /** Quiet time before a catalogue page is rewritten (default 2 s): tests pass 0. */
+  catalogueDelayMs?: number;
   /** Background faults of an open vault (OpenVaultOptions.onFault; default: thrown from a timer). */
   onFault?: OpenVaultOptions['onFault'];
   storage?: StorageManager;
@@ -83,6 +85,7 @@ export function createVaultAccess(options: VaultAccessOptions = {}): VaultAccess
       attachments: options.attachments ?? ((context) => createVaultAttachments(context)),
       ...(options.compaction === undefined ? {} : { compaction: options.compaction }),
       ...(options.shardCapacity === undefined ? {} : { shardCapacity: options.shardCapacity }),
+      ...(options.catalogueDelayMs === undefined ? {} : { catalogueDelayMs: options.catalogueDelayMs }),
       ...(options.onFault === undefined ? {} : { onFault: options.onFault }),
       unlockedWith,
       async changePassphrase(current, next, onProgress) {

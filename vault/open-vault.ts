@@ -35,6 +35,8 @@ export interface OpenVaultOptions {
   compaction?: Partial<CompactionPolicy>;
   /** Keys per index shard (§7.7): 1,024 unless a test asks for fewer. */
   shardCapacity?: number;
+  /** Quiet time before a catalogue page is rewritten (§18.7; default 2 s). */
+  catalogueDelayMs?: number;
   /**
    * Background work that failed for a reason other than a damaged row: a storage fault (VaultError
    * `storage_failed`, `quota_exceeded`) while erasing a deleted record or reading other tabs' edits, or a bug.
@@ -91,6 +93,7 @@ export async function openVault(options: OpenVaultOptions): Promise<Vault> {
     },
     ...(options.compaction === undefined ? {} : { compaction: options.compaction }),
     shardCapacity: options.shardCapacity ?? SHARD_CAPACITY,
+    ...(options.catalogueDelayMs === undefined ? {} : { catalogueDelayMs: options.catalogueDelayMs }),
     random,
   });
   const stopLocal = records.onLocalUpdate((target, update) => {

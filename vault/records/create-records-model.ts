@@ -9,7 +9,7 @@ import {
   RecordPatch,
   type ObservationInput as ObservationInputType,
 } from './input-schema.ts';
-import { createModelState, LOCAL, type DocTarget } from './model-state.ts';
+import { createModelState, LOCAL, type DocTarget, type ShardSummary } from './model-state.ts';
 import { createUpdatesApi } from './updates-api.ts';
 import { parseInput } from './parse-input.ts';
 import { nowSeconds, randomClientId, randomId, type Clock, type Random } from './ports.ts';
@@ -305,6 +305,21 @@ export function createRecordsModel(options: RecordsModelOptions) {
 
     /** True when `hex` is an index shard id of this vault (§7.1). */
     isShard: (hex: string): boolean => state.isShard(hex),
+
+    /** True when the shard's document is loaded (not only its catalogue page). */
+    isShardLoaded: (hex: string): boolean => state.isShardLoaded(hex),
+
+    /**
+     * Shows the shards that are not loaded from their catalogue pages (§18.7), at unlock: the overview then
+     * needs no Yjs decoding. A shard loaded later replaces its page.
+     */
+    useCatalogue(pages: ReadonlyMap<string, ShardSummary>): void {
+      alive();
+      const ids = state.useCatalogue(pages);
+      if (ids.length === 0) return;
+      const change: RecordsChange = { ids, origin: 'remote', invalid: [] };
+      for (const listener of changeListeners) listener(change);
+    },
 
     /** A new attachment id, drawn before the file is encrypted (the blob's chunks are bound to it, §9). */
     newFileId(): string {

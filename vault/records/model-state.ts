@@ -12,6 +12,7 @@ import {
   writeTombstone,
 } from './index-doc.ts';
 import { newRecordDoc, readRecordDoc } from './record-doc.ts';
+import { createKeyHolders } from './key-holders.ts';
 import { isShardHex, parseShardHex, shardHex } from './shard-ids.ts';
 import type { IndexEntry, RecordData, Stamp } from './record-schema.ts';
 import { createSearchIndex, type SearchIndex } from './search-index.ts';
@@ -24,6 +25,13 @@ export const REMOTE = Symbol('carnet.remote');
 
 /** Which document a raw update belongs to: a record, the index root, or an index shard (§7.7). */
 export type DocTarget = { kind: 'record'; id: string } | { kind: 'index' } | { kind: 'shard'; id: string };
+
+/** What a catalogue page (§18.7) says of a shard that is not loaded: the overview's entries and tombstones. */
+export interface ShardSummary {
+  readonly entries: readonly IndexEntry[];
+  readonly unlisted: readonly string[];
+  readonly tombstones: readonly { readonly id: string; readonly by: number; readonly at: number }[];
+}
 
 /** Where this model adds new records (§7.7): its own open shard. */
 export interface ShardOptions {
@@ -63,6 +71,9 @@ export interface ModelState {
   hasKey(id: string): boolean;
   /** The shard this device adds a new record to: its newest own shard, or the next one when that is full. */
   openShard(): Y.Doc;
+  /** Shows shards that are not loaded from their catalogue pages; returns the ids of the entries shown. */
+  useCatalogue(pages: ReadonlyMap<string, ShardSummary>): string[];
+  isShardLoaded(hex: string): boolean;
   dropRecord(id: string): void;
   markRecord(id: string): void;
   /** Processes every pending change; returns the ids that changed and those now unreadable. */
@@ -90,9 +101,10 @@ export function searchTexts(record: RecordData): string[] {
 export function createModelState(indexClientId: number, shardOptions: ShardOptions): ModelState {
   const index = newIndexDoc(indexClientId);
   const shards = new Map<string, Y.Doc>();
-  /** Record id -> the loaded shards holding its key; shard id -> how many keys it holds. */
-  const keyShards = new Map<string, Set<string>>();
-  const keyCounts = new Map<string, number>();
+  /** Which shards hold each key: loaded shards, and shards known only by their catalogue page. */
+  const holders = createKeyHolders();
+  /** Shards known only by their catalogue page (§18.7), until they load. */
+  const catalogued = new Map<string, ShardSummary>();
   const records = new Map<string, Y.Doc>();
   const entries = new Map<string, IndexEntry>();
   const tombstones = new Map<string, Stamp>();
@@ -117,25 +129,32 @@ export function createModelState(indexClientId: number, shardOptions: ShardOptio
   };
   listen(index, { kind: 'index' });
 
-  /** Keeps `keyShards` and `keyCounts` in line with shard `hex` for `key`. */
+  /** Keeps `holders` in line with shard `hex` for `key`. */
   function track(hex: string, doc: Y.Doc, key: string): void {
-    const held = indexRecords(doc).has(key) || indexTombstones(doc).has(key) || indexRoots(doc).has(key);
-    let holders = keyShards.get(key);
-    if (held && !holders?.has(hex)) {
-      if (holders === undefined) keyShards.set(key, (holders = new Set()));
-      holders.add(hex);
-      keyCounts.set(hex, (keyCounts.get(hex) ?? 0) + 1);
-    } else if (!held && holders?.has(hex) === true) {
-      holders.delete(hex);
-      if (holders.size === 0) keyShards.delete(key);
-      keyCounts.set(hex, (keyCounts.get(hex) ?? 1) - 1);
-    }
+    if (indexRecords(doc).has(key) || indexTombstones(doc).has(key) || indexRoots(doc).has(key)) holders.add(key, hex);
+    else holders.delete(key, hex);
+  }
+
+  /** The keys a catalogue page lists. */
+  function* summaryKeys(summary: ShardSummary): Generator<string> {
+    for (const entry of summary.entries) yield entry.id;
+    yield* summary.unlisted;
+    for (const tombstone of summary.tombstones) yield tombstone.id;
   }
 
   function shard(hex: string): Y.Doc {
     const known = shards.get(hex);
     if (known !== undefined) return known;
     if (!isShardHex(shardOptions.prefix, hex)) throw new VaultError('invalid_input', `${hex} is not an index shard`);
+    // The shard's own document replaces its catalogue page: its keys are tracked again as its rows apply.
+    const summary = catalogued.get(hex);
+    if (summary !== undefined) {
+      catalogued.delete(hex);
+      for (const key of summaryKeys(summary)) {
+        holders.delete(key, hex);
+        dirtyEntries.add(key);
+      }
+    }
     const doc = newIndexDoc(shardOptions.clientId());
     listen(doc, { kind: 'shard', id: hex });
     const mark = (event: Y.YMapEvent<unknown>): void => {
@@ -151,13 +170,7 @@ export function createModelState(indexClientId: number, shardOptions: ShardOptio
     return doc;
   }
 
-  function shardIdOf(id: string): string | undefined {
-    const holders = keyShards.get(id);
-    if (holders === undefined) return undefined;
-    let lowest: string | undefined;
-    for (const hex of holders) if (lowest === undefined || hex < lowest) lowest = hex;
-    return lowest;
-  }
+  const shardIdOf = (id: string): string | undefined => holders.lowest(id);
 
   const shardOf = (id: string): Y.Doc | undefined => {
     const hex = shardIdOf(id);
@@ -166,13 +179,13 @@ export function createModelState(indexClientId: number, shardOptions: ShardOptio
 
   function openShard(): Y.Doc {
     let newest = -1;
-    for (const hex of shards.keys()) {
+    for (const hex of [...shards.keys(), ...catalogued.keys()]) {
       const { creator, number } = parseShardHex(hex);
       if (creator === shardOptions.creator) newest = Math.max(newest, number);
     }
     if (newest >= 0) {
       const hex = shardHex(shardOptions.prefix, shardOptions.creator, newest);
-      if ((keyCounts.get(hex) ?? 0) < shardOptions.capacity) return shard(hex);
+      if (holders.count(hex) < shardOptions.capacity) return shard(hex);
     }
     return shard(shardHex(shardOptions.prefix, shardOptions.creator, newest + 1));
   }
@@ -223,10 +236,22 @@ export function createModelState(indexClientId: number, shardOptions: ShardOptio
   function settleEntry(id: string, changed: Set<string>): void {
     changed.add(id);
     sorted = undefined;
-    const doc = shardOf(id);
+    const hex = shardIdOf(id);
+    const doc = hex === undefined ? undefined : shards.get(hex);
     if (doc === undefined) {
-      entries.delete(id);
-      if (!records.has(id)) search.remove(id);
+      const summary = hex === undefined ? undefined : catalogued.get(hex);
+      const listed = summary === undefined ? undefined : fromSummary(summary, id);
+      if (listed?.tombstone !== undefined) {
+        tombstones.set(id, listed.tombstone);
+        entries.delete(id);
+        dropRecord(id);
+        search.remove(id);
+      } else if (listed?.entry !== undefined) {
+        entries.set(id, listed.entry);
+      } else {
+        entries.delete(id);
+        if (!records.has(id)) search.remove(id);
+      }
       return;
     }
     const tombstone = readTombstone(doc, id);
@@ -254,6 +279,50 @@ export function createModelState(indexClientId: number, shardOptions: ShardOptio
     if (records.has(id)) dirtyRecords.add(id);
     else if (entry === undefined) search.remove(id);
     else search.set(id, [entry.title, entry.author, entry.organisation]);
+  }
+
+  /** A key's entry and tombstone as a catalogue page lists them (one lookup table per page, built once). */
+  const summaryIndex = new WeakMap<ShardSummary, Map<string, IndexEntry | Stamp>>();
+  function fromSummary(summary: ShardSummary, id: string): { entry?: IndexEntry; tombstone?: Stamp } | undefined {
+    let byId = summaryIndex.get(summary);
+    if (byId === undefined) {
+      byId = new Map();
+      for (const entry of summary.entries) byId.set(entry.id, entry);
+      for (const t of summary.tombstones) byId.set(t.id, { by: t.by, at: t.at });
+      summaryIndex.set(summary, byId);
+    }
+    const found = byId.get(id);
+    if (found === undefined) return undefined;
+    return 'id' in found ? { entry: found } : { tombstone: found };
+  }
+
+  /**
+   * Shows the shards not loaded from their catalogue pages (unlock, §18.7): entries and tombstones go straight
+   * into the maps, without the dirty-key machinery, which would cost several map operations per entry for
+   * 100,000 of them. A key also held by a lower shard is left to that shard.
+   */
+  function useCatalogue(pages: ReadonlyMap<string, ShardSummary>): string[] {
+    const shown: string[] = [];
+    for (const [hex, summary] of pages) {
+      if (shards.has(hex)) continue;
+      catalogued.set(hex, summary);
+      for (const key of summaryKeys(summary)) holders.add(key, hex);
+    }
+    for (const [hex, summary] of pages) {
+      if (catalogued.get(hex) !== summary) continue;
+      for (const entry of summary.entries) {
+        if (holders.lowest(entry.id) !== hex || tombstones.has(entry.id)) continue;
+        entries.set(entry.id, entry);
+        shown.push(entry.id);
+      }
+      for (const t of summary.tombstones) {
+        if (holders.lowest(t.id) !== hex) continue;
+        tombstones.set(t.id, { by: t.by, at: t.at });
+        entries.delete(t.id);
+      }
+    }
+    sorted = undefined;
+    return shown;
   }
 
   function settle(): { ids: string[]; invalid: string[] } {
@@ -285,7 +354,9 @@ export function createModelState(indexClientId: number, shardOptions: ShardOptio
     isShard: (hex) => isShardHex(shardOptions.prefix, hex),
     shard,
     shardIdOf,
-    hasKey: (id) => keyShards.has(id),
+    hasKey: (id) => holders.has(id),
+    useCatalogue,
+    isShardLoaded: (hex) => shards.has(hex),
     openShard,
     dropRecord,
     markRecord: (id) => dirtyRecords.add(id),
@@ -312,8 +383,8 @@ export function createModelState(indexClientId: number, shardOptions: ShardOptio
       records.clear();
       for (const doc of shards.values()) doc.destroy();
       shards.clear();
-      keyShards.clear();
-      keyCounts.clear();
+      holders.clear();
+      catalogued.clear();
       entries.clear();
       tombstones.clear();
       invalid.clear();

@@ -1,6 +1,7 @@
 // Everything secret an unlocked vault holds, in one KeyHolder so that lock wipes every buffer in one call
 // (docs/PROTOCOL.md §18.5), and the envelope context (§7.5) built from the verified membership log.
 import {
+  derivedKey,
   deviceIdentity,
   fromHex,
   indexId,
@@ -28,6 +29,8 @@ export interface VaultKeys {
   readonly identity: Identity;
   /** The local storage key (§18.3). */
   readonly lsk: Uint8Array;
+  /** The derived rows key XK (§18.7). */
+  readonly xk: Uint8Array;
   /** The device storage key: kept to rewrite the keystore body and change the passphrase. */
   readonly dsk: Uint8Array;
   readonly body: KeystoreBody;
@@ -61,6 +64,7 @@ export function createVaultKeys(input: {
   holder.hold(identity.sigSk);
   holder.hold(identity.boxSk);
   const lsk = holder.hold(localStorageKey(dsk));
+  const xk = holder.hold(derivedKey(dsk));
   const vaultId = input.vaultId;
   const indexIdHex = toHex(indexId(vaultId));
   const shardPrefixHex = toHex(shardPrefix(vaultId));
@@ -76,6 +80,7 @@ export function createVaultKeys(input: {
     deviceIndex: body.deviceIndex,
     identity,
     lsk,
+    xk,
     dsk,
     body,
     membership: input.membership,

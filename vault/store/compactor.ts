@@ -14,6 +14,8 @@ export interface CompactorDeps {
   readonly hasPendingEdits: () => boolean;
   /** A background attempt failed with a bug. */
   readonly fault: (error: unknown) => void;
+  /** A record was folded into a new snapshot (its rows changed). */
+  readonly compacted?: (hex: string) => void;
 }
 
 export interface Compactor {
@@ -26,7 +28,7 @@ export interface Compactor {
   close(): void;
 }
 
-export function createCompactor({ ctx, policy, hasPendingEdits, fault }: CompactorDeps): Compactor {
+export function createCompactor({ ctx, policy, hasPendingEdits, fault, compacted }: CompactorDeps): Compactor {
   const { state } = ctx;
   // Records whose state is over the snapshot cap: not compacted again until the next unlock (each attempt would
   // apply every row and fail after every edit). Their rows stay as updates, all of them read when opened.
@@ -36,6 +38,7 @@ export function createCompactor({ ctx, policy, hasPendingEdits, fault }: Compact
   async function compact(hex: string): Promise<boolean> {
     const result = await compactRecord(ctx, hex, policy.maxStateBytes);
     if (!result.done && result.reason === 'over_cap') overCap.add(hex);
+    if (result.done) compacted?.(hex);
     return result.done;
   }
 

@@ -1,19 +1,25 @@
-// Loading (PROTOCOL.md §18.4): the index first (the overview needs only it), then one record when it is opened,
-// or every record in batches for full-text search. A record is read from its newest snapshot and the updates it
-// does not cover.
+// Loading (PROTOCOL.md §18.4): the index root, then the overview from the catalogue pages (§18.7) with only
+// the shards whose page is not current decoded (and this device's open shard, so `create` stays synchronous);
+// then a shard when one of its records is opened or written, always before that record. A record is read from
+// its newest snapshot and the updates it does not cover.
 import { applyLiveRows, openRows } from './apply-rows.ts';
-import { lastEnvelopeId, rowsOfRecord, rowsOfRecords, rowsOfShards } from './envelope-rows.ts';
+import { readCatalogue } from './catalogue-store.ts';
+import { lastEnvelopeId, rowsOfRecord, rowsOfRecords } from './envelope-rows.ts';
+import { parseShardHex } from '../records/shard-ids.ts';
 import type { OpenedRow } from './envelope-reader.ts';
 import type { StoreContext } from './store-context.ts';
 import { isClosed, trailingOf } from './store-state.ts';
 
 export type RecordLoaderContext = Pick<
   StoreContext,
-  'db' | 'state' | 'records' | 'indexHex' | 'shardPrefixHex' | 'report' | 'envelopeContext'
+  'db' | 'state' | 'records' | 'indexHex' | 'shardPrefixHex' | 'report' | 'envelopeContext' | 'derived' | 'keys'
 >;
 
 export interface RecordLoader {
-  loadIndex(): Promise<void>;
+  /** The root and the overview; returns the shards whose catalogue page must be rewritten. */
+  loadIndex(): Promise<string[]>;
+  /** Reads a shard's rows once (its catalogue page, if shown, is replaced by the shard's own entries). */
+  loadShard(hex: string): Promise<void>;
   /** Reads a record's rows once; later calls return at once, or wait for the batch reading it. */
   loadRecord(hex: string): Promise<void>;
   /** Loads every record the index lists, a batch at a time so the page stays responsive. */
@@ -37,19 +43,40 @@ export function createRecordLoader(ctx: RecordLoaderContext): RecordLoader {
     t.snapshotBytes = snapshot?.size ?? 0;
   }
 
-  async function loadIndex(): Promise<void> {
+  async function loadIndex(): Promise<string[]> {
     // Rows committed from here on are seen by tab catch-up; rows before it by the loads (read again if both:
     // Yjs ignores what it already has).
     state.cursor = Math.max(state.cursor, await lastEnvelopeId(db));
     state.loaded.add(ctx.indexHex);
-    const [list, shards] = await Promise.all([rowsOfRecord(db, ctx.indexHex), rowsOfShards(db, ctx.shardPrefixHex)]);
+    const [list, catalogue] = await Promise.all([rowsOfRecord(db, ctx.indexHex), readCatalogue(ctx)]);
+    applyRecord(ctx.indexHex, openRows(ctx, ctx.indexHex, list, ctx.envelopeContext()));
+    // Decoded now: the shards without a current page, and this device's newest shard (where `create` writes).
+    const own = [...catalogue.current.keys(), ...catalogue.stale]
+      .filter((hex) => parseShardHex(hex).creator === ctx.keys.deviceIndex)
+      .sort()
+      .at(-1);
+    const decode = new Set(catalogue.stale);
+    if (own !== undefined) decode.add(own);
+    const shardRows = await Promise.all([...decode].map(async (hex) => [hex, await rowsOfRecord(db, hex)] as const));
+    if (isClosed(state)) return [];
     const envelopes = ctx.envelopeContext();
-    applyRecord(ctx.indexHex, openRows(ctx, ctx.indexHex, list, envelopes));
-    // Every shard, before any record: a record's key comes from the root R_r its shard holds (§18.4).
-    for (const [hex, rows] of shards) {
+    for (const [hex, rows] of shardRows) {
       state.loaded.add(hex);
       applyRecord(hex, openRows(ctx, hex, rows, envelopes));
     }
+    ctx.records.useCatalogue(new Map([...catalogue.current].filter(([hex]) => !decode.has(hex))));
+    for (const hex of catalogue.orphans) await db.catalogue.delete(hex);
+    return catalogue.stale;
+  }
+
+  /** Loads the shard holding `hex`'s key first, if it is only shown from its page (its root is there). */
+  async function loadShardOf(hex: string): Promise<void> {
+    const shard = ctx.records.shardOf(hex);
+    if (shard !== undefined && !ctx.records.isShardLoaded(shard)) await loadRecord(shard);
+  }
+
+  async function loadShard(hex: string): Promise<void> {
+    await loadRecord(hex);
   }
 
   async function loadRecord(hex: string): Promise<void> {
@@ -62,7 +89,10 @@ export function createRecordLoader(ctx: RecordLoaderContext): RecordLoader {
     // second call while this one reads (a page asking again) waits for it, as for a loadAll batch: returning at
     // once would answer "not found" for a record that is there.
     state.loaded.add(hex);
-    const reading = readRecord(hex);
+    const reading = (async () => {
+      if (!ctx.records.isShard(hex)) await loadShardOf(hex);
+      await readRecord(hex);
+    })();
     inFlight.set(hex, reading);
     try {
       await reading;
@@ -85,6 +115,7 @@ export function createRecordLoader(ctx: RecordLoaderContext): RecordLoader {
   }
 
   async function readBatch(batch: readonly string[]): Promise<void> {
+    for (const hex of batch) await loadShardOf(hex);
     const byRecord = await rowsOfRecords(db, batch);
     if (isClosed(state)) return;
     const envelopes = ctx.envelopeContext();
@@ -118,5 +149,5 @@ export function createRecordLoader(ctx: RecordLoaderContext): RecordLoader {
     }
   }
 
-  return { loadIndex, loadRecord, loadAll };
+  return { loadIndex, loadShard, loadRecord, loadAll };
 }

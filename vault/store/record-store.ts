@@ -13,6 +13,7 @@ import type { VaultKeys } from '../session/vault-keys.ts';
 import type { SaveState, StoreProblem } from '../vault-api.ts';
 import { commitEdits } from './commit-edits.ts';
 import { DEFAULT_COMPACTION, type CompactionPolicy } from './compaction-policy.ts';
+import { createCatalogueJob } from './catalogue-job.ts';
 import { createCompactor } from './compactor.ts';
 import { migrateV1Index } from './index-migration.ts';
 import { purgeRecord } from './purge-record.ts';
@@ -40,6 +41,8 @@ export interface RecordStoreOptions {
   compaction?: Partial<CompactionPolicy>;
   /** Keys per index shard written by the v1 migration (§18.8): the records model's capacity. */
   shardCapacity: number;
+  /** Quiet time before a catalogue page is rewritten (default 2 s, §18.7). */
+  catalogueDelayMs?: number;
   /** Yjs client ids of the documents the migration writes. */
   random: Random;
 }
@@ -59,8 +62,17 @@ export function createRecordStore(options: RecordStoreOptions) {
   const state = createStoreState();
   const ctx = createStoreContext({ ...options, state });
   const loader = createRecordLoader(ctx);
+  const catalogue = createCatalogueJob({
+    ctx,
+    fault: options.fault,
+    ...(options.catalogueDelayMs === undefined ? {} : { delayMs: options.catalogueDelayMs }),
+  });
+  const markShards = (ids: Iterable<string>): void => {
+    catalogue.mark([...ids].filter((hex) => options.records.isShard(hex)));
+  };
   const compactor = createCompactor({
     ctx,
+    compacted: (hex) => markShards([hex]),
     policy: { ...DEFAULT_COMPACTION, ...options.compaction },
     hasPendingEdits: () => saves.pending() > 0,
     fault: options.fault,
@@ -77,6 +89,7 @@ export function createRecordStore(options: RecordStoreOptions) {
       }
     },
     async afterCommit(recordIds) {
+      markShards(recordIds);
       options.onCommitted?.(recordIds);
       await compactor.afterCommit(recordIds);
     },
@@ -96,12 +109,19 @@ export function createRecordStore(options: RecordStoreOptions) {
     /** Rewrites a v1 index into shards, once (§18.8); run before `loadIndex`. Returns the shards written. */
     migrate: (): Promise<number> =>
       classified(() => migrateV1Index(ctx, options.shardCapacity, () => randomClientId(options.random))),
-    loadIndex: (): Promise<void> => classified(() => loader.loadIndex()),
+    /** The root and the overview (§18.4); the pages found stale are rewritten in the background. */
+    loadIndex: (): Promise<void> =>
+      classified(async () => {
+        catalogue.mark(await loader.loadIndex());
+      }),
+    /** Writes every catalogue page waiting to be written now (tests, and before the bench measures). */
+    writeCatalogue: (): Promise<void> => catalogue.run(),
     loadRecord: (hex: string): Promise<void> => classified(() => loader.loadRecord(hex)),
     loadAll: (onProgress?: (done: number, total: number) => void): Promise<void> =>
       classified(() => loader.loadAll(onProgress)),
     /** Applies rows other tabs committed since this tab last looked (BroadcastChannel `changed`). */
-    applyNewer: (): Promise<void> => classified(() => applyRowsOfOtherTabs(ctx)),
+    applyNewer: (): Promise<void> =>
+      classified(async () => markShards(await applyRowsOfOtherTabs(ctx, (hex) => loader.loadShard(hex)))),
     compact: (hex: string): Promise<boolean> => classified(() => compactor.compact(hex)),
     isLoaded: (hex: string): boolean => state.loaded.has(hex),
     trailing: (hex: string): number => state.trailing.get(hex)?.count ?? 0,
@@ -111,6 +131,7 @@ export function createRecordStore(options: RecordStoreOptions) {
     close(): void {
       state.closed = true;
       compactor.close();
+      catalogue.close();
       saves.close();
     },
   };

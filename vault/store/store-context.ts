@@ -7,6 +7,7 @@ import type { RecordsModel } from '../records/create-records-model.ts';
 import type { Clock } from '../records/ports.ts';
 import type { VaultKeys } from '../session/vault-keys.ts';
 import type { StoreProblem } from '../vault-api.ts';
+import { createDerivedSealer, type DerivedSealer } from './derived-sealer.ts';
 import type { RowSealer } from './row-sealer.ts';
 import type { StoreState } from './store-state.ts';
 import type { VaultDb } from './vault-db.ts';
@@ -22,6 +23,8 @@ export interface StoreContext {
   readonly keys: VaultKeys;
   readonly records: RecordsModel;
   readonly rows: RowSealer;
+  /** Seals and opens derived rows (§18.7). */
+  readonly derived: DerivedSealer;
   readonly clock: Clock;
   readonly state: StoreState;
   /** The index root's id (hex): its key is I_E, not a record root's. */
@@ -50,6 +53,7 @@ export function createStoreContext(input: StoreContextInput): StoreContext {
     ...input,
     indexHex,
     shardPrefixHex: keys.shardPrefixHex,
+    derived: createDerivedSealer(keys.xk, keys.vaultId),
     envelopeContext: () => keys.context(rootOf),
     keyOf: (hex) => keys.key(hex, () => rootOf(hex)),
     signingHead() {
