@@ -37,6 +37,16 @@ describe('search', () => {
     expect(ids(sut.search('bilan', { categories: ['imaging-result'] }))).toEqual([]);
   });
 
+  it('cuts words at 64 UTF-16 units on both sides, as the persisted index does (§18.7)', () => {
+    const sut = model();
+    const long = sut.create({ category: 'other', title: 'Note', date: '2024-01-01', note: `${'a'.repeat(100)}b` });
+    const other = sut.create({ category: 'other', title: 'Autre', date: '2024-01-01', note: 'a'.repeat(63) });
+    expect(ids(sut.search(`${'a'.repeat(100)}b`))).toEqual([long.id]);
+    // Past the 64th unit nothing is compared: a query that differs only there finds the same record.
+    expect(ids(sut.search(`${'a'.repeat(64)}zzz`))).toEqual([long.id]);
+    expect(ids(sut.search('a'.repeat(63)))).toEqual(ids([long, other]));
+  });
+
   it('prepares search in slices; a query before the end still sees every record, an edit made meanwhile wins', () => {
     const sut = model();
     const made = ['Alpha', 'Beta', 'Gamma', 'Delta'].map((title, i) =>

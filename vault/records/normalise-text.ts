@@ -18,10 +18,20 @@ export function foldText(text: string): string {
     .replace(LIGATURE_CHARS, (char) => LIGATURES[char] ?? char);
 }
 
-/** The search tokens of `text`, in order, duplicates kept. */
+/** Longest token (UTF-16 units): a 100,000-letter "word" would otherwise fill a term page alone (§18.7). */
+export const TOKEN_MAX_UNITS = 64;
+
+/** `token` cut to 64 UTF-16 units, to 63 when the 64th would be the first half of a surrogate pair. */
+function cut(token: string): string {
+  if (token.length <= TOKEN_MAX_UNITS) return token;
+  const code = token.charCodeAt(TOKEN_MAX_UNITS - 1);
+  return token.slice(0, code >= 0xd800 && code <= 0xdbff ? TOKEN_MAX_UNITS - 1 : TOKEN_MAX_UNITS);
+}
+
+/** The search tokens of `text`, in order, duplicates kept, each cut to 64 units (text and queries alike). */
 export function tokenise(text: string): string[] {
   const folded = foldText(text);
   const tokens: string[] = [];
-  for (const match of folded.matchAll(TOKEN)) tokens.push(match[0].replace(/,/g, '.'));
+  for (const match of folded.matchAll(TOKEN)) tokens.push(cut(match[0].replace(/,/g, '.')));
   return tokens;
 }
