@@ -62,6 +62,11 @@ export interface NoteEdit {
 
 export type RecordsModel = ReturnType<typeof createRecordsModel>;
 
+/** Full-text search over records whose content is not in the model (the persisted index). */
+export interface SearchSource {
+  query(text: string, answeredHere: (id: string) => boolean): ReadonlySet<string> | undefined;
+}
+
 const ShardPrefix = v.pipe(v.string(), v.regex(/^[0-9a-f]{20}$/));
 const ShardCapacity = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(SHARD_CAPACITY));
 
@@ -76,6 +81,7 @@ export function createRecordsModel(options: RecordsModelOptions) {
     clientId: () => randomClientId(random),
   });
   const changeListeners = new Set<(change: RecordsChange) => void>();
+  let searchSource: SearchSource | undefined;
   let destroyed = false;
 
   const stamp = (): Stamp => ({ by: author, at: nowSeconds(clock) });
@@ -199,9 +205,21 @@ export function createRecordsModel(options: RecordsModelOptions) {
      */
     search(query: string, filter?: RecordFilter): IndexEntry[] {
       alive();
-      const ids = state.search.query(parseInput(v.pipe(v.string(), v.maxLength(1000)), query, 'query'));
+      const text = parseInput(v.pipe(v.string(), v.maxLength(1000)), query, 'query');
+      const ids = state.search.query(text);
+      // Records not loaded here are answered by the persisted index (§18.7), each record by one source.
+      const stored = searchSource?.query(text, (id) => state.records.has(id));
       const entries = filtered(filter);
-      return ids === undefined ? entries : entries.filter((entry) => ids.has(entry.id));
+      if (ids === undefined && stored === undefined) return entries;
+      return entries.filter((entry) => ids?.has(entry.id) === true || stored?.has(entry.id) === true);
+    },
+
+    /**
+     * Where records whose content is not loaded are searched (the persisted search index, §18.7): `query`
+     * returns the matching ids among those `answeredHere` says no (undefined when the query has no word).
+     */
+    useSearchSource(source: SearchSource | undefined): void {
+      searchSource = source;
     },
 
     /**

@@ -10,6 +10,8 @@ import type { EnvelopeRow } from './vault-db.ts';
 
 type ApplyContext = Pick<StoreContext, 'records' | 'indexHex' | 'report'>;
 
+const LARGE_SNAPSHOT_BYTES = 64 * 1024;
+
 /** Opens `list` (rows of record `hex`); each row that fails is reported and left out. */
 export function openRows(
   { report }: Pick<StoreContext, 'report'>,
@@ -49,6 +51,12 @@ export function applyLiveRows(
   const live = liveRows(opened);
   const parts = [...(live.snapshot === undefined ? [] : [live.snapshot.yjs]), ...live.trailing.map((r) => r.yjs)];
   if (parts.length === 0) return live;
+  // A large snapshot (an index shard) is applied as it is, then its few updates: merging would decode and
+  // re-encode the whole state first, which cost more than the applying itself.
+  if ((live.snapshot?.yjs.length ?? 0) > LARGE_SNAPSHOT_BYTES) {
+    for (const part of parts) apply(ctx, hex, part);
+    return live;
+  }
   let merged: Uint8Array;
   try {
     merged = parts.length === 1 ? (parts[0] ?? new Uint8Array()) : Y.mergeUpdates(parts);

@@ -18,11 +18,14 @@ export async function purgeRecord({ ctx, flush, compact }: PurgeDeps, hex: strin
   const shard = ctx.records.shardOf(hex);
   await flush();
   if (isClosed(state)) return;
-  await db.transaction('rw', db.envelopes, db.outbox, db.counters, db.state, async () => {
+  await db.transaction('rw', [db.envelopes, db.outbox, db.counters, db.state, db.catalogue], async () => {
     await db.envelopes.where('recordId').equals(hex).delete();
     await db.outbox.where('recordId').equals(hex).delete();
     await db.counters.delete(hex);
     await db.state.delete(hex);
+    // The shard's page still lists the record's title: it goes now, and the catalogue job writes it again from
+    // the compacted shard (§18.7, Purge).
+    if (shard !== undefined) await db.catalogue.delete(shard);
   });
   state.trailing.delete(hex);
   state.loaded.delete(hex);
