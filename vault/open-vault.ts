@@ -136,6 +136,12 @@ export async function openVault(options: OpenVaultOptions): Promise<Vault> {
   // A vault made before index shards is rewritten into them first, once (§18.8).
   await store.migrate();
   await store.loadIndex();
+  // Deletions whose erasure was cut short last time are finished first, in the background (§17.2).
+  erasing = erasing
+    .then(async () => {
+      for (const id of await store.purgesToResume()) await store.purge(id);
+    })
+    .catch(fault);
 
   const attachments = (attachmentsRef.current = options.attachments({
     db,

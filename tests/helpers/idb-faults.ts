@@ -33,6 +33,23 @@ export function failWrites(
   };
 }
 
+/** Requests that delete (`delete`, `clear`) on `store`. */
+export function failDeletes(store: string, fault: Fault): () => void {
+  const spies = (['delete', 'clear'] as const).map((method) => {
+    const original = realMethod(IDBObjectStore.prototype, method);
+    return vi.spyOn(IDBObjectStore.prototype, method).mockImplementation(function (
+      this: IDBObjectStore,
+      ...args: unknown[]
+    ) {
+      if (this.name === store) throw fault();
+      return original.apply(this, args);
+    } as never);
+  });
+  return () => {
+    for (const spy of spies) spy.mockRestore();
+  };
+}
+
 /** Requests that read, on the store and on its indexes: `get`, `getAll`, `openCursor`. */
 export function failReads(store: string, fault: Fault): () => void {
   const spies = (['get', 'getAll', 'openCursor'] as const).flatMap((method) => {

@@ -5,6 +5,7 @@ import { openVaultDb } from '#vault/store/vault-db';
 import { verifyMembership } from '#vault/session/open-keystore';
 import { createVaultKeys } from '#vault/session/vault-keys';
 import { dumpDatabase, TEST_PASSPHRASE, TEST_RELAY, testAccess } from '#tests/helpers/vault-access';
+import { failDeletes, failWrites, transactionAborted } from '#tests/helpers/idb-faults';
 
 beforeAll(async () => {
   await ready();
@@ -85,4 +86,53 @@ describe('deleting a record', () => {
     expect(again.records.removed(gone.id)).toBeDefined();
     again.lock();
   });
+
+  it.each(['listing it', 'erasing its rows', 'compacting its shard', 'unlisting it'] as const)(
+    'a purge cut short after any step completes at the next unlock (%s fails)',
+    async (step) => {
+      const faults: unknown[] = [];
+      const { idb, access } = testAccess(undefined, { onFault: (error) => faults.push(error) });
+      const { vault } = await access.create({ passphrase: TEST_PASSPHRASE, relay: TEST_RELAY });
+      const keep = vault.records.create({ category: 'vaccination', title: 'Tétanos', date: '2020-01-01' });
+      const gone = vault.records.create({ category: 'medical-report', title: 'À effacer', date: '2021-01-01' });
+      vault.records.setNote(gone.id, 'confidentiel');
+      await vault.flush();
+      const root = (vault.records.recordRoot(gone.id) ?? new Uint8Array()).slice();
+      expect(root).toHaveLength(32);
+      const erase = openVaultDb(vault.id, idb);
+      // The erasing step's transaction also deletes the shard's catalogue page: make one exist so it writes.
+      await erase.catalogue.put({ key: vault.records.shardOf(gone.id) ?? '', bytes: new Uint8Array(1) });
+      erase.close();
+      // The step fails once (an aborted write, as a crash or a full disk would leave it).
+      const restore =
+        step === 'erasing its rows'
+          ? failDeletes('catalogue', transactionAborted)
+          : step === 'compacting its shard'
+            ? failWrites('envelopes', transactionAborted, (value) => (value as { type?: number }).type === 2)
+            : step === 'unlisting it'
+              ? failDeletes('meta', transactionAborted)
+              : failWrites('meta', transactionAborted, (value) => (value as { key?: string }).key === 'purging');
+      try {
+        vault.records.remove(gone.id);
+        await vault.flush();
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      } finally {
+        restore();
+      }
+      expect(faults.length, step).toBeGreaterThan(0);
+      vault.lock();
+
+      const again = await testAccess(idb).access.unlock(vault.id, { passphrase: TEST_PASSPHRASE });
+      await again.flush();
+      expect(again.records.list().map((e) => e.id)).toEqual([keep.id]);
+      again.lock();
+      const db = openVaultDb(vault.id, idb);
+      expect(await db.envelopes.where('recordId').equals(gone.id).count(), step).toBe(0);
+      expect(await db.meta.get('purging'), step).toBeUndefined();
+      db.close();
+      expect(containsBytes(await storedPlaintexts(idb, vault.id, root), root), `${step}: R_r in a stored row`).toBe(
+        false,
+      );
+    },
+  );
 });

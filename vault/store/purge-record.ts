@@ -2,11 +2,12 @@
 // shard is compacted so the record's root R_r is in no stored row any more. Runs after the tombstone is
 // committed. A shard holds at most 1,024 keys (§7.7), so its compaction is always possible, whatever the vault's
 // size.
+import { pendingPurges } from './pending-purges.ts';
 import type { StoreContext } from './store-context.ts';
 import { isClosed } from './store-state.ts';
 
 export interface PurgeDeps {
-  readonly ctx: Pick<StoreContext, 'db' | 'state' | 'records'>;
+  readonly ctx: Pick<StoreContext, 'db' | 'state' | 'records' | 'rows' | 'report'>;
   /** Commits every queued edit first: the tombstone, and edits of the record that must not outlive it. */
   readonly flush: () => Promise<void>;
   readonly compact: (hex: string) => Promise<boolean>;
@@ -16,6 +17,8 @@ export async function purgeRecord({ ctx, flush, compact }: PurgeDeps, hex: strin
   const { db, state } = ctx;
   // Read before anything is erased: the tombstone keeps the record's key in its shard for good.
   const shard = ctx.records.shardOf(hex);
+  // Listed first, cleared last: a purge cut short anywhere in between is finished at the next unlock.
+  await pendingPurges.add(ctx, hex);
   await flush();
   if (isClosed(state)) return;
   await db.transaction('rw', [db.envelopes, db.outbox, db.counters, db.state, db.catalogue], async () => {
@@ -30,4 +33,6 @@ export async function purgeRecord({ ctx, flush, compact }: PurgeDeps, hex: strin
   state.trailing.delete(hex);
   state.loaded.delete(hex);
   if (shard !== undefined) await compact(shard);
+  if (isClosed(state)) return;
+  await pendingPurges.remove(ctx, hex);
 }

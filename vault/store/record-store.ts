@@ -16,6 +16,7 @@ import { DEFAULT_COMPACTION, type CompactionPolicy } from './compaction-policy.t
 import { createCatalogueJob } from './catalogue-job.ts';
 import { createCompactor } from './compactor.ts';
 import { migrateV1Index } from './index-migration.ts';
+import { purgesToResume } from './pending-purges.ts';
 import { purgeRecord } from './purge-record.ts';
 import { createRecordLoader } from './record-loader.ts';
 import type { RowSealer } from './row-sealer.ts';
@@ -104,6 +105,9 @@ export function createRecordStore(options: RecordStoreOptions) {
       saves.enqueue({ target: target.kind === 'index' ? ctx.indexHex : target.id, update });
     },
     flush,
+    /** Records whose purge was cut short (or never ran): finish them with `purge` (§17.2). */
+    purgesToResume: (): Promise<string[]> =>
+      classified(() => purgesToResume(ctx, (hex) => options.records.removed(hex) !== undefined)),
     purge: (hex: string): Promise<void> =>
       classified(() => purgeRecord({ ctx, flush, compact: (id) => compactor.compact(id) }, hex)),
     /** Rewrites a v1 index into shards, once (§18.8); run before `loadIndex`. Returns the shards written. */
