@@ -37,18 +37,25 @@ async function highestRow(deps: SearchStoreDeps, recordId: string): Promise<numb
 /**
  * Step 1: a delta per record of `due`, each written only if its record's highest row id is still the src read.
  * A record with no readable rows gets no delta: it stays stale (answered from nothing) rather than claiming no
- * text. Returns how many deltas were written.
+ * text. Returns how many deltas were written and how many were refused (their record changed meanwhile: again).
  */
-export async function reindex(deps: SearchStoreDeps, due: readonly string[]): Promise<number> {
+export async function reindex(
+  deps: SearchStoreDeps,
+  due: readonly string[],
+): Promise<{ written: number; refused: number }> {
   let written = 0;
+  let refused = 0;
   for (let at = 0; at < due.length; at += READ_BATCH) {
-    if (deps.isClosed()) return written;
+    if (deps.isClosed()) return { written, refused };
     const read = await deps.readTexts(due.slice(at, at + READ_BATCH));
     const { db } = deps;
     written += await db.transaction('rw', db.search, db.envelopes, async () => {
       let count = 0;
       for (const [id, { src, texts }] of read) {
-        if ((await highestRow(deps, id)) !== src) continue;
+        if ((await highestRow(deps, id)) !== src) {
+          refused += 1;
+          continue;
+        }
         const terms = searchTerms(texts);
         const raw = encodeSearchDelta({ src, terms: terms.length === 0 ? undefined : terms });
         await db.search.put({ key: deltaKey(id), bytes: deps.seal(deltaKey(id), raw) });
@@ -57,7 +64,7 @@ export async function reindex(deps: SearchStoreDeps, due: readonly string[]): Pr
       return count;
     });
   }
-  return written;
+  return { written, refused };
 }
 
 /**

@@ -65,7 +65,7 @@ export function createSearchStore(deps: SearchStoreDeps): SearchStore {
       return rebuild(deps, gen);
     }
     const due = [...dueRecords(deps, current)];
-    const written = await reindex(deps, due);
+    const { written, refused } = await reindex(deps, due);
     if (deps.isClosed()) return false;
     if (written > 0) await load();
     const after = loaded;
@@ -73,7 +73,8 @@ export function createSearchStore(deps: SearchStoreDeps): SearchStore {
     const raised = await raiseWatermark(deps, after);
     if (raised) await load();
     const last = loaded;
-    if (last?.kind !== 'ok' || deps.isClosed() || !mergeDue(deps, last, forgotten)) return written > 0 || raised;
+    const again = written > 0 || refused > 0 || raised;
+    if (last?.kind !== 'ok' || deps.isClosed() || !mergeDue(deps, last, forgotten)) return again;
     const absorbed = [...forgotten];
     if (await merge(deps, last, forgotten)) for (const id of absorbed) forgotten.delete(id);
     return true;

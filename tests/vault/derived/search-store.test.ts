@@ -111,3 +111,53 @@ async function headerGen(world: SearchWorld): Promise<number | undefined> {
   const row = await world.db.search.get('h');
   return row === undefined ? undefined : decodeSearchHeader(world.openRaw('h', row.bytes)).gen;
 }
+
+/** A world with three indexed records and a store that is ready. */
+async function indexed(): Promise<{ world: SearchWorld; store: SearchStore }> {
+  const world = searchWorld();
+  await world.edit(idOf(1), ['Échographie abdominale']);
+  await world.edit(idOf(2), ['Glycémie 5,4 mmol']);
+  await world.edit(idOf(3), ['Note sans rapport']);
+  const store = world.store();
+  await store.open();
+  await store.run();
+  expect(store.ready()).toBe(true);
+  return { world, store };
+}
+
+async function header(world: SearchWorld) {
+  const row = await world.db.search.get('h');
+  return row === undefined ? undefined : decodeSearchHeader(world.openRaw('h', row.bytes));
+}
+
+describe('search store staleness', () => {
+  it('holds a record with a row above W stale until run() reindexes it; family rows never do', async () => {
+    const { world, store } = await indexed();
+    try {
+      expect(store.query('echo', () => false)).toEqual(new Set([idOf(1)]));
+      await world.edit(idOf(1), ['Radiographie thorax']);
+      await world.familyRow();
+      await store.refresh();
+      expect(store.stale()).toEqual(new Set([idOf(1)]));
+      expect(store.ready()).toBe(false);
+      expect(store.query('echo', () => false)).toEqual(new Set());
+      expect(store.query('radio', () => false)).toEqual(new Set());
+      // A fresh tab sees the same from the stored rows alone.
+      const other = world.store();
+      await other.open();
+      expect(other.stale()).toEqual(new Set([idOf(1)]));
+      await store.run();
+      expect(store.ready()).toBe(true);
+      expect(store.query('radio', () => false)).toEqual(new Set([idOf(1)]));
+      expect(store.query('echo', () => false)).toEqual(new Set());
+      expect(store.query('gly 5.4', () => false)).toEqual(new Set([idOf(2)]));
+      expect(store.query('gly', (id) => id === idOf(2))).toEqual(new Set());
+      // W moved over every row, the family's too: nothing above it.
+      const last = (await world.db.envelopes.orderBy(':id').lastKey()) as number;
+      expect((await header(world))?.w).toBe(last);
+      expect(world.reads.at(-1)).toEqual([idOf(1)]);
+    } finally {
+      world.close();
+    }
+  });
+});
