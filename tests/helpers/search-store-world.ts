@@ -79,10 +79,7 @@ export function searchWorld(): SearchWorld {
       }
       const out = new Map<string, { src: number; texts: readonly string[] }>();
       for (const id of ids) {
-        const last = await db.envelopes
-          .where('[recordId+id]')
-          .between([id, Dexie.minKey], [id, Dexie.maxKey])
-          .last();
+        const last = await db.envelopes.where('[recordId+id]').between([id, Dexie.minKey], [id, Dexie.maxKey]).last();
         if (last?.id !== undefined) out.set(id, { src: last.id, texts: [...(texts.get(id) ?? [])] });
       }
       const during = trip.editDuringRead;

@@ -92,8 +92,7 @@ export async function raiseWatermark(deps: SearchStoreDeps, loaded: Ok): Promise
     for (const row of above) {
       const id = row.id ?? 0;
       const src = deltaSrc.get(row.recordId) ?? loaded.search.srcOf(row.recordId);
-      const passes =
-        deps.isFamily(row.recordId) || deps.isDeleted(row.recordId) || src === undefined || src >= id;
+      const passes = deps.isFamily(row.recordId) || deps.isDeleted(row.recordId) || src === undefined || src >= id;
       if (!passes) break;
       w = id;
     }
@@ -127,10 +126,15 @@ export async function merge(deps: SearchStoreDeps, loaded: Ok, forgotten: Readon
     const now = await db.search.get(headerKey);
     if (now === undefined || !equal(now.bytes, loaded.headerRow)) return false;
     const deltas = await db.search.bulkGet([...loaded.deltaRows.keys()].map(deltaKey));
-    const changed = deltas.some((row) => row === undefined || !equal(row.bytes, loaded.deltaRows.get(row.key.slice(1)) ?? new Uint8Array()));
+    const changed = deltas.some(
+      (row) => row === undefined || !equal(row.bytes, loaded.deltaRows.get(row.key.slice(1)) ?? new Uint8Array()),
+    );
     if (changed) return false;
-    await writeGeneration(deps, buildGeneration(records, gen, loaded.header.w, deps.hash), gen, (key) =>
-      key.startsWith('d') ? loaded.deltaRows.has(key.slice(1)) : true,
+    await writeGeneration(
+      deps,
+      buildGeneration(records, gen, loaded.header.w, (raw) => deps.hash(raw)),
+      gen,
+      (key) => (key.startsWith('d') ? loaded.deltaRows.has(key.slice(1)) : true),
     );
     return true;
   });
@@ -151,7 +155,7 @@ export async function rebuild(deps: SearchStoreDeps, gen: number): Promise<boole
     const read = await deps.readTexts(ids.slice(at, at + READ_BATCH));
     for (const [id, { src, texts }] of read) records.set(id, { src, terms: searchTerms(texts) });
   }
-  const generation = buildGeneration(records, gen, w0, deps.hash);
+  const generation = buildGeneration(records, gen, w0, (raw) => deps.hash(raw));
   await db.transaction('rw', db.search, () => writeGeneration(deps, generation, gen, () => true));
   return true;
 }

@@ -62,11 +62,17 @@ export async function loadSearch(deps: SearchStoreDeps, previous: LoadedSearch |
         ];
     const parts = await db.search.bulkGet(keys);
     const above = await db.envelopes.where('id').above(header.w).toArray();
-    return { headerRow, header, deltaRows, parts, above: above.map((row) => ({ id: row.id ?? 0, recordId: row.recordId })) };
+    return {
+      headerRow,
+      header,
+      deltaRows,
+      parts,
+      above: above.map((row) => ({ id: row.id ?? 0, recordId: row.recordId })),
+    };
   });
   if (read === undefined) return { kind: 'missing' };
   const { header } = read;
-  if (header === undefined || read.parts === undefined) return { kind: 'damaged', gen: undefined };
+  if (header === undefined) return { kind: 'damaged', gen: undefined };
   const damaged = { kind: 'damaged', gen: header.gen } as const;
   let tables: RecordTableRow[][];
   let pages: DecodedTermPage[];

@@ -18,7 +18,9 @@ const sentence = (rand: Rand): string =>
 const texts = (rand: Rand): string[] => Array.from({ length: Math.floor(rand() * 3) }, () => sentence(rand));
 const query = (rand: Rand): string => {
   const word = pick(rand, [...WORDS, 'zzz']);
-  return rand() < 0.3 ? `${word} ${pick(rand, WORDS).slice(0, 2)}` : word.slice(0, 1 + Math.floor(rand() * word.length));
+  return rand() < 0.3
+    ? `${word} ${pick(rand, WORDS).slice(0, 2)}`
+    : word.slice(0, 1 + Math.floor(rand() * word.length));
 };
 
 /** What the vault answers: the persisted index for the records it may answer, brute force for the stale ones. */
@@ -156,6 +158,154 @@ describe('search store staleness', () => {
       const last = (await world.db.envelopes.orderBy(':id').lastKey()) as number;
       expect((await header(world))?.w).toBe(last);
       expect(world.reads.at(-1)).toEqual([idOf(1)]);
+    } finally {
+      world.close();
+    }
+  });
+});
+
+/** Opens a fresh store over the world's rows: it must see the damage, answer nothing, and rebuild in run(). */
+async function expectRebuilt(world: SearchWorld, damagedKey: string | undefined): Promise<void> {
+  const store = world.store();
+  await store.open();
+  expect(store.ready()).toBe(false);
+  expect(store.stale()).toEqual(new Set(world.texts.keys()));
+  expect(store.query('echo', () => false)).toEqual(new Set());
+  expect(world.reports).toEqual(
+    damagedKey === undefined ? [] : [{ code: 'tampered_row', table: 'search', key: damagedKey }],
+  );
+  const before = await header(world).catch(() => undefined);
+  await store.run();
+  expect(store.ready()).toBe(true);
+  expect(store.query('echo', () => false)).toEqual(world.bruteForce('echo'));
+  expect(store.query('gly', () => false)).toEqual(world.bruteForce('gly'));
+  // A rebuild leaves exactly one generation: header, its table row and pages, no delta.
+  const gen = (await header(world))?.gen ?? 0;
+  expect(gen).toBe(before === undefined ? 1 : before.gen + 1);
+  const keys = (await world.db.search.toCollection().primaryKeys()).sort();
+  expect(keys.every((key) => key === 'h' || key.startsWith(`t${gen}:`) || key.startsWith(`p${gen}:`))).toBe(true);
+  expect(world.reads.at(-1)?.sort()).toEqual([...world.texts.keys()].sort());
+}
+
+/** A second generation of the same number (a rebuild after the header was lost), its rows replacing the first's. */
+async function regenerated(): Promise<{ world: SearchWorld; old: Map<string, Uint8Array> }> {
+  const { world } = await indexed();
+  const old = new Map((await world.db.search.toArray()).map((row) => [row.key, row.bytes]));
+  await world.edit(idOf(4), ['Échocardiographie']);
+  await world.db.search.delete('h');
+  const store = world.store();
+  await store.open();
+  await store.run();
+  expect((await header(world))?.gen).toBe(1);
+  return { world, old };
+}
+
+describe('search store damage', () => {
+  it('rebuilds generation 1 when the header is missing, reporting nothing', async () => {
+    const { world } = await indexed();
+    try {
+      await world.db.search.delete('h');
+      await expectRebuilt(world, undefined);
+    } finally {
+      world.close();
+    }
+  });
+
+  it('reports a tampered header, table row, page or delta and rebuilds', async () => {
+    for (const which of ['h', 't1:0', 'p1:0', 'delta']) {
+      const { world, store } = await indexed();
+      try {
+        if (which === 'delta') {
+          await world.edit(idOf(1), ['Échographie pelvienne']);
+          await store.run();
+        }
+        const key = which === 'delta' ? `d${idOf(1)}` : which;
+        const row = await world.db.search.get(key);
+        if (row === undefined) throw new Error(`no row ${key}`);
+        const bytes = row.bytes.slice();
+        bytes[bytes.length - 5] = (bytes[bytes.length - 5] ?? 0) ^ 1;
+        await world.db.search.put({ key, bytes });
+        await expectRebuilt(world, key);
+      } finally {
+        world.close();
+      }
+    }
+  });
+
+  it('refuses a page or a record table row put back from an older generation of the same number (hash)', async () => {
+    for (const key of ['p1:0', 't1:0']) {
+      const { world, old } = await regenerated();
+      try {
+        const bytes = old.get(key);
+        if (bytes === undefined) throw new Error(`no old ${key}`);
+        await world.db.search.put({ key, bytes });
+        await expectRebuilt(world, key);
+      } finally {
+        world.close();
+      }
+    }
+  });
+
+  it('answers exactly from a whole search table rolled back to an older copy: changed records are stale, never wrong', async () => {
+    const { world, store } = await indexed();
+    try {
+      const old = await world.db.search.toArray();
+      await world.edit(idOf(1), ['Radiographie']);
+      await world.edit(idOf(5), ['Échographie rénale']);
+      world.deleted.add(idOf(2));
+      await store.forget(idOf(2));
+      await store.run();
+      await world.db.search.clear();
+      await world.db.search.bulkPut(old);
+      const reopened = world.store();
+      await reopened.open();
+      expect(reopened.stale()).toEqual(new Set([idOf(1), idOf(5)]));
+      for (const text of ['echo', 'radio', 'gly', 'note']) {
+        expect(answer(world, reopened, text)).toEqual(world.bruteForce(text));
+      }
+      await reopened.run();
+      expect(reopened.ready()).toBe(true);
+      expect(reopened.query('echo', () => false)).toEqual(new Set([idOf(5)]));
+      expect(world.reports).toEqual([]);
+      // The deleted record the old table still held was merged out.
+      expect((await header(world))?.gen).toBe(2);
+    } finally {
+      world.close();
+    }
+  });
+});
+
+describe('search store purge', () => {
+  it('leaves no row holding a forgotten record’s terms or id after run()', async () => {
+    const { world, store } = await indexed();
+    try {
+      const secret = 'ѯsecretterm';
+      const later = 'ѳlaterword';
+      await world.edit(idOf(7), [`Échographie ${secret}`]);
+      await store.run(); // a delta
+      await store.forget(idOf(9)); // a record never indexed: nothing to do
+      await world.db.search.delete('h');
+      await store.open();
+      await store.run(); // rebuilt: idOf(7) in the table
+      await world.edit(idOf(7), [`${later} ${secret}`]);
+      await store.run(); // and a delta beside it
+      const holding = async (): Promise<string[]> => {
+        const needles = [Buffer.from(secret), Buffer.from(later), Buffer.from(idOf(7), 'hex')];
+        const found: string[] = [];
+        for (const row of await world.db.search.toArray()) {
+          const raw = Buffer.from(world.openRaw(row.key, row.bytes));
+          if (row.key.includes(idOf(7)) || needles.some((n) => raw.includes(n))) found.push(row.key);
+        }
+        return found.sort();
+      };
+      expect(await holding()).toEqual([`d${idOf(7)}`, 'p1:0', 't1:0']);
+      world.deleted.add(idOf(7));
+      await store.forget(idOf(7));
+      expect(await holding()).toEqual(['p1:0', 't1:0']);
+      await store.run();
+      expect(await holding()).toEqual([]);
+      expect((await header(world))?.gen).toBe(2);
+      expect(store.query('echo', () => false)).toEqual(new Set([idOf(1)]));
     } finally {
       world.close();
     }
