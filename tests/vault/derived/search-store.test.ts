@@ -44,7 +44,7 @@ beforeAll(async () => {
 
 describe('search store', () => {
   it('answers exactly as brute force over every live record through edits, deletes, runs, crashes and reopens (seeded)', async () => {
-    const counts = { run: 0, crashed: 0, merges: 0, rebuilds: 0 };
+    const counts = { run: 0, crashed: 0, firstBuilds: 0, newGenerations: 0, tampered: 0 };
     for (let r = 0; r < RUNS; r++) {
       const seed = BASE_SEED + r;
       const world = searchWorld();
@@ -78,14 +78,26 @@ describe('search store', () => {
               () => true,
             );
             const after = await headerGen(world);
-            if (after !== gen) counts[gen === undefined ? 'rebuilds' : 'merges'] += 1;
+            if (after !== gen) counts[gen === undefined ? 'firstBuilds' : 'newGenerations'] += 1;
             counts[crashed ? 'crashed' : 'run'] += 1;
             world.trip.readThrows = false;
             world.trip.sealThrowsAfter = undefined;
             world.trip.editDuringRead = undefined;
             if (!crashed) expect(store.ready()).toBe(true);
-          } else if (action < 0.85) {
+          } else if (action < 0.8) {
             await store.refresh();
+          } else if (action < 0.85) {
+            // A flipped byte in any stored row: seen at the next read of that row (a reopen for table and
+            // pages, which a refresh under the same header keeps from memory), never used.
+            const rows = await world.db.search.toArray();
+            if (rows.length > 0) {
+              const row = pick(rand, rows);
+              const bytes = row.bytes.slice();
+              const at = Math.floor(rand() * bytes.length);
+              bytes[at] = (bytes[at] ?? 0) ^ (1 + Math.floor(rand() * 255));
+              await world.db.search.put({ key: row.key, bytes });
+              counts.tampered += 1;
+            }
           } else {
             store = world.store();
             await store.open();
@@ -106,12 +118,18 @@ describe('search store', () => {
     console.log(`search store: ${RUNS} seeds × ${STEPS} steps; runs ${JSON.stringify(counts)}`);
     expect(counts.run).toBeGreaterThan(0);
     expect(counts.crashed).toBeGreaterThan(0);
+    expect(counts.newGenerations).toBeGreaterThan(0);
   });
 });
 
+/** The stored header's generation; undefined when missing or tampered. */
 async function headerGen(world: SearchWorld): Promise<number | undefined> {
   const row = await world.db.search.get('h');
-  return row === undefined ? undefined : decodeSearchHeader(world.openRaw('h', row.bytes)).gen;
+  try {
+    return row === undefined ? undefined : decodeSearchHeader(world.openRaw('h', row.bytes)).gen;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A world with three indexed records and a store that is ready. */
@@ -269,6 +287,33 @@ describe('search store damage', () => {
       expect(world.reports).toEqual([]);
       // The deleted record the old table still held was merged out.
       expect((await header(world))?.gen).toBe(2);
+    } finally {
+      world.close();
+    }
+  });
+});
+
+describe('search store merge', () => {
+  it('merges when the deltas outnumber max(64, records / 32), absorbing them into generation gen + 1', async () => {
+    const world = searchWorld();
+    try {
+      for (let n = 0; n < 100; n++) await world.edit(idOf(n), [`record ${n} echo`]);
+      const store = world.store();
+      await store.open();
+      await store.run();
+      expect((await header(world))?.gen).toBe(1);
+      for (let n = 0; n < 64; n++) await world.edit(idOf(n), [`record ${n} radio`]);
+      await store.run();
+      const deltas = async (): Promise<number> =>
+        (await world.db.search.where('key').startsWith('d').primaryKeys()).length;
+      expect([(await header(world))?.gen, await deltas()]).toEqual([1, 64]);
+      await world.edit(idOf(64), ['record 64 radio']);
+      await store.run();
+      expect([(await header(world))?.gen, await deltas()]).toEqual([2, 0]);
+      expect(store.ready()).toBe(true);
+      expect(store.query('radio', () => false)?.size).toBe(65);
+      expect(store.query('echo', () => false)?.size).toBe(35);
+      expect(world.reads.flat()).toHaveLength(100 + 64 + 1);
     } finally {
       world.close();
     }
