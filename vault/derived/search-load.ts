@@ -7,6 +7,7 @@ import {
   decodeTermPage,
   headerKey,
   pageKey,
+  SEARCH_FORMAT,
   tableKey,
   type DecodedTermPage,
   type RecordTableRow,
@@ -159,7 +160,9 @@ function verifyParts(
   return { tables, pages };
 }
 
+/** A header of another format (another tokeniser) is rebuilt like a damaged one, but it is not tampering. */
 function decodeHeader(deps: SearchStoreDeps, raw: Uint8Array): SearchHeader | undefined {
+  if (raw[0] !== SEARCH_FORMAT) return undefined;
   return decodeRow(deps, headerKey, raw, decodeSearchHeader, false);
 }
 
