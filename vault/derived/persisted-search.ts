@@ -37,7 +37,7 @@ export function openPersistedSearch(parts: {
   deltas: ReadonlyMap<string, SearchDelta>;
 }): PersistedSearch {
   const { header, pages, deltas } = parts;
-  if (parts.tables.length !== header.tableRows) throw invalid(WHAT, 'table rows missing or extra');
+  if (parts.tables.length !== header.tableHashes.length) throw invalid(WHAT, 'table rows missing or extra');
   const rows = parts.tables.flat();
   const ids = rows.map((row) => row.id);
   for (let i = 1; i < ids.length; i++) {

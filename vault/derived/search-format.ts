@@ -19,7 +19,8 @@ import {
  * (derived rows, §5). Terms are compared in UTF-16 order (JavaScript `<`), the order prefix lookup relies on.
  *
  * ```
- * 'h'             u8 format (1) ‖ varint gen ‖ varint W ‖ varint table_rows ‖ list<vbytes first_term>
+ * 'h'             u8 format (1) ‖ varint gen ‖ varint W ‖ list<bytes(32) table> ‖
+ *                 list<(vbytes first_term ‖ bytes(32) page)>   (H of each table row's and term page's raw value)
  * 't<gen>:<n>'    list<(id (16) ‖ varint src)>: ids ascending, across rows too; 1–4,096 per row
  * 'p<gen>:<n>'    list<(varint shared ‖ vbytes suffix ‖ list<varint gap>)>: terms ascending, front-coded
  *                 against the previous term of the page (shared in UTF-16 units, never splitting a surrogate
@@ -27,7 +28,9 @@ import {
  *                 gaps ≥ 1
  * 'd<id hex>'     varint src ‖ u8 present ‖ [list<vbytes term>, ascending, non-empty]   (present 0 = no text)
  * ```
- * Terms are raw UTF-8 (not vstr: tokens are not NFC), 1–64 UTF-16 units.
+ * Terms are raw UTF-8 (not vstr: tokens are not NFC), 1–64 UTF-16 units. The header binds each table row and
+ * page by the hash of its raw value (the caller's 32-byte BLAKE2b, passed in so this folder needs no libsodium):
+ * AEAD binds a row to its key, not to its generation, so a page of an earlier index could otherwise be put back.
  */
 
 export const SEARCH_FORMAT = 1;
@@ -44,10 +47,17 @@ export interface SearchHeader {
   gen: number;
   /** Watermark: every envelope row with id ≤ w belongs to a record whose entry has src ≥ that id. */
   w: number;
-  tableRows: number;
+  /** H(raw) of each record table row, in row order: the table has as many rows. */
+  tableHashes: Uint8Array[];
   /** The first term of each term page, in page order. */
   firstTerms: string[];
+  /** H(raw) of each term page, in page order (as many as firstTerms). */
+  pageHashes: Uint8Array[];
 }
+
+export const HASH_BYTES = 32;
+/** Hashes a row's raw value to 32 bytes (crypto's `hash`). */
+export type RowHash = (raw: Uint8Array) => Uint8Array;
 
 export interface RecordTableRow {
   id: string;
@@ -74,12 +84,18 @@ export const deltaKey = (idHex: string): string => `d${idHex}`;
 
 export function encodeSearchHeader(header: SearchHeader): Uint8Array {
   checkTerms(header.firstTerms);
+  const { tableHashes, pageHashes, firstTerms } = header;
+  if (tableHashes.length > MAX_TABLE_ROWS || firstTerms.length !== pageHashes.length) {
+    throw new VaultError('internal', 'header lists do not agree');
+  }
+  if ([...tableHashes, ...pageHashes].some((h) => h.length !== HASH_BYTES))
+    throw new VaultError('internal', 'hash size');
   return concat(
     Uint8Array.of(header.format),
     varint(header.gen),
     varint(header.w, U53_MAX),
-    varint(header.tableRows, MAX_TABLE_ROWS),
-    list(header.firstTerms.map((term) => textBytes(term))),
+    list(tableHashes),
+    list(firstTerms.map((term, i) => concat(textBytes(term), pageHashes[i] ?? new Uint8Array()))),
   );
 }
 
@@ -90,8 +106,21 @@ export function decodeSearchHeader(bytes: Uint8Array): SearchHeader {
     if (reader.u8() !== SEARCH_FORMAT) throw invalid(what, 'an unknown format');
     const gen = reader.varint();
     const w = reader.varint(U53_MAX);
-    const tableRows = reader.varint(MAX_TABLE_ROWS);
-    return { format: SEARCH_FORMAT, gen, w, tableRows, firstTerms: readAscendingTerms(reader, what, MAX_PAGES) };
+    const tableHashes: Uint8Array[] = [];
+    const tableCount = readCount(reader, what, MAX_TABLE_ROWS, HASH_BYTES);
+    for (let i = 0; i < tableCount; i++) tableHashes.push(reader.bytes(HASH_BYTES));
+    const firstTerms: string[] = [];
+    const pageHashes: Uint8Array[] = [];
+    // vbytes length, one term byte, the hash.
+    const pageCount = readCount(reader, what, MAX_PAGES, 2 + HASH_BYTES);
+    for (let i = 0; i < pageCount; i++) {
+      const term = readTerm(reader, what);
+      const previous = firstTerms[firstTerms.length - 1];
+      if (previous !== undefined && !(previous < term)) throw invalid(what, 'first terms not sorted and unique');
+      firstTerms.push(term);
+      pageHashes.push(reader.bytes(HASH_BYTES));
+    }
+    return { format: SEARCH_FORMAT, gen, w, tableHashes, firstTerms, pageHashes };
   });
 }
 
@@ -239,6 +268,7 @@ export function buildGeneration(
   records: ReadonlyMap<string, { src: number; terms: readonly string[] }>,
   gen: number,
   w: number,
+  hash: RowHash,
   cut: { pageBytes?: number; tableRowRecords?: number } = {},
 ): { header: Uint8Array; tables: Uint8Array[]; pages: Uint8Array[] } {
   const pageBytes = Math.min(cut.pageBytes ?? TERM_PAGE_BYTES, TERM_PAGE_BYTES);
@@ -284,6 +314,13 @@ export function buildGeneration(
     previous = term;
   }
   if (entries.length > 0) close();
-  const header = encodeSearchHeader({ format: SEARCH_FORMAT, gen, w, tableRows: tables.length, firstTerms });
+  const header = encodeSearchHeader({
+    format: SEARCH_FORMAT,
+    gen,
+    w,
+    tableHashes: tables.map((row) => hash(row)),
+    firstTerms,
+    pageHashes: pages.map((page) => hash(page)),
+  });
   return { header, tables, pages };
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { openPersistedSearch, type PersistedSearch } from '#vault/derived/persisted-search';
@@ -14,6 +15,8 @@ import { queryTokens, searchTerms } from '#vault/derived/search-terms';
 import { isVaultError } from '#vault/records/vault-error';
 import { baseSeed, seededRandom } from '#tests/helpers/seeded-random';
 
+/** A 32-byte hash for the header's bindings (the vault passes BLAKE2b). */
+const h32 = (raw: Uint8Array): Uint8Array => Uint8Array.from(createHash('sha256').update(raw).digest());
 const RUNS = process.env.CARNET_LONG === '1' ? 200 : 20;
 const BASE_SEED = baseSeed();
 
@@ -75,9 +78,9 @@ function randomQuery(rand: Rand, corpus: readonly string[][]): string {
 function openFromRows(
   table: ReadonlyMap<string, { src: number; terms: readonly string[] }>,
   deltas: ReadonlyMap<string, SearchDelta>,
-  cut: Parameters<typeof buildGeneration>[3] = {},
+  cut: Parameters<typeof buildGeneration>[4] = {},
 ): PersistedSearch {
-  const generation = buildGeneration(table, 3, 1_000, cut);
+  const generation = buildGeneration(table, 3, 1_000, h32, cut);
   const header = decodeSearchHeader(generation.header);
   const tables = generation.tables.map(decodeRecordTable);
   const recordCount = tables.reduce((sum, rows) => sum + rows.length, 0);
@@ -166,6 +169,7 @@ describe('persisted search', () => {
       ]),
       1,
       0,
+      h32,
     );
     const header = decodeSearchHeader(generation.header);
     const tables = generation.tables.map(decodeRecordTable);
@@ -204,7 +208,7 @@ describe('persisted search', () => {
       table.set(idOf(rand), { src: 100_000 + i, terms: searchTerms([sentence(rand, 4), sentence(rand, 25)]) });
     }
     const started = performance.now();
-    const generation = buildGeneration(table, 1, 0);
+    const generation = buildGeneration(table, 1, 0, h32);
     const built = performance.now();
     const rows = [generation.header, ...generation.tables, ...generation.pages];
     const raw = rows.reduce((sum, row) => sum + row.length, 0);

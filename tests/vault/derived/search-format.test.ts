@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { concat, list, varint } from '#crypto/bytes';
 import {
@@ -19,6 +20,8 @@ import {
 } from '#vault/derived/search-format';
 import { isVaultError } from '#vault/records/vault-error';
 
+/** A 32-byte hash for the header's bindings (the vault passes BLAKE2b; any 32-byte hash serves the format). */
+const h32 = (raw: Uint8Array): Uint8Array => Uint8Array.from(createHash('sha256').update(raw).digest());
 const id = (n: number): string => n.toString(16).padStart(32, '0');
 const idBytes = (n: number): Uint8Array => Uint8Array.from(Buffer.from(id(n), 'hex'));
 const text = (s: string): Uint8Array => {
@@ -43,7 +46,14 @@ function everyTruncation(bytes: Uint8Array, decode: (b: Uint8Array) => unknown):
   return [...results];
 }
 
-const HEADER: SearchHeader = { format: 1, gen: 7, w: 2 ** 45, tableRows: 3, firstTerms: ['5.4', 'echo', '한국'] };
+const HEADER: SearchHeader = {
+  format: 1,
+  gen: 7,
+  w: 2 ** 45,
+  tableHashes: [h32(Uint8Array.of(1)), h32(Uint8Array.of(2)), h32(Uint8Array.of(3))],
+  firstTerms: ['5.4', 'echo', '한국'],
+  pageHashes: [h32(Uint8Array.of(4)), h32(Uint8Array.of(5)), h32(Uint8Array.of(6))],
+};
 // Terms sharing prefixes, a shared high surrogate (𝒜 U+1D49C and 𝒝 U+1D49D), non-NFC jamo (한 folded to NFD).
 const PAGE = {
   terms: ['ab', 'abc', 'abd', 'b', 'x𝒜a', 'x𝒝b', '한국'.normalize('NFD')],
@@ -61,11 +71,18 @@ describe('search rows', () => {
     expect(everyTruncation(bytes, decodeSearchHeader)).toEqual(['invalid_doc']);
     expect(refusal(() => decodeSearchHeader(concat(bytes, Uint8Array.of(0))))).toBe('invalid_doc');
     expect(refusal(() => decodeSearchHeader(concat(Uint8Array.of(2), bytes.subarray(1))))).toBe('invalid_doc');
-    const unsorted = concat(Uint8Array.of(1, 7, 0, 2), list([text('b'), text('a')]));
-    const twice = concat(Uint8Array.of(1, 7, 0, 2), list([text('a'), text('a')]));
+    const page = (term: string): Uint8Array => concat(text(term), h32(Uint8Array.of(0)));
+    const unsorted = concat(Uint8Array.of(1, 7, 0, 0), list([page('b'), page('a')]));
+    const twice = concat(Uint8Array.of(1, 7, 0, 0), list([page('a'), page('a')]));
+    const sorted = concat(Uint8Array.of(1, 7, 0, 0), list([page('a'), page('b')]));
+    expect(decodeSearchHeader(sorted).firstTerms).toEqual(['a', 'b']);
     expect(refusal(() => decodeSearchHeader(unsorted))).toBe('invalid_doc');
     expect(refusal(() => decodeSearchHeader(twice))).toBe('invalid_doc');
-    expect(refusal(() => decodeSearchHeader(concat(Uint8Array.of(1, 7, 0, 2), varint(1_000_000))))).toBe('invalid_doc');
+    expect(refusal(() => decodeSearchHeader(concat(Uint8Array.of(1, 7, 0), varint(1_000_000))))).toBe('invalid_doc');
+    // A table hash one byte short: the count claims more than is left.
+    expect(refusal(() => decodeSearchHeader(concat(Uint8Array.of(1, 7, 0, 1), new Uint8Array(31), varint(0))))).toBe(
+      'invalid_doc',
+    );
   });
 
   it('round-trip a record table, and refuse truncations, trailing bytes, unsorted, duplicate, empty and over-count rows', () => {
@@ -151,8 +168,15 @@ describe('search rows', () => {
 describe('buildGeneration', () => {
   it('cuts the record table at 4,096 records and keeps every record, those without terms too', () => {
     const records = new Map(Array.from({ length: 4_097 }, (_, n) => [id(n), { src: n, terms: n === 0 ? ['a'] : [] }]));
-    const { header, tables, pages } = buildGeneration(records, 2, 99);
-    expect(decodeSearchHeader(header)).toEqual({ format: 1, gen: 2, w: 99, tableRows: 2, firstTerms: ['a'] });
+    const { header, tables, pages } = buildGeneration(records, 2, 99, h32);
+    expect(decodeSearchHeader(header)).toEqual({
+      format: 1,
+      gen: 2,
+      w: 99,
+      tableHashes: tables.map(h32),
+      firstTerms: ['a'],
+      pageHashes: pages.map(h32),
+    });
     expect(tables.map((t) => decodeRecordTable(t).length)).toEqual([4_096, 1]);
     expect(decodeRecordTable(tables[1] ?? new Uint8Array())).toEqual([{ id: id(4_096), src: 4_096 }]);
     expect(pages.map((p) => decodeTermPage(p, 4_097).terms)).toEqual([['a']]);
@@ -165,7 +189,7 @@ describe('buildGeneration', () => {
         { src: n, terms: Array.from({ length: 40 }, (_, k) => `w${(n * 40 + k).toString(36).padStart(4, '0')}x`) },
       ]),
     );
-    const { header, pages } = buildGeneration(records, 1, 0);
+    const { header, pages } = buildGeneration(records, 1, 0, h32);
     const { firstTerms } = decodeSearchHeader(header);
     expect(pages.length).toBeGreaterThan(1);
     expect(firstTerms).toHaveLength(pages.length);
@@ -185,15 +209,22 @@ describe('buildGeneration', () => {
     const records = new Map(
       Array.from({ length: 70_000 }, (_, n) => [id(n), { src: 1, terms: n < 3 ? ['a', 'all', 'z'] : ['all'] }]),
     );
-    const { header, pages } = buildGeneration(records, 1, 0);
+    const { header, pages } = buildGeneration(records, 1, 0, h32);
     expect(decodeSearchHeader(header).firstTerms).toEqual(['a', 'all', 'z']);
     expect(pages.map((p) => p.length > TERM_PAGE_BYTES)).toEqual([false, true, false]);
     expect(decodeTermPage(pages[1] ?? new Uint8Array(), 70_000).postings[0]).toHaveLength(70_000);
   });
 
   it('builds an empty generation from no records', () => {
-    const { header, tables, pages } = buildGeneration(new Map(), 1, 5);
-    expect(decodeSearchHeader(header)).toEqual({ format: 1, gen: 1, w: 5, tableRows: 0, firstTerms: [] });
+    const { header, tables, pages } = buildGeneration(new Map(), 1, 5, h32);
+    expect(decodeSearchHeader(header)).toEqual({
+      format: 1,
+      gen: 1,
+      w: 5,
+      tableHashes: [],
+      firstTerms: [],
+      pageHashes: [],
+    });
     expect([tables, pages]).toEqual([[], []]);
   });
 });
