@@ -154,10 +154,13 @@ export async function openVault(options: OpenVaultOptions): Promise<Vault> {
     loadRecord: (id) => store.loadRecord(id),
   }));
 
-  // After the overview can show: every record's content, for full-text search over notes and lab values. A
-  // failure is the load state's `incomplete`, shown to the patient with a way to retry.
+  // After the overview can show: the persisted search index, read and brought up to date (rebuilt from every
+  // record when missing or damaged), so search covers notes and lab values. A failure is the load state's
+  // `incomplete`, shown to the patient with a way to retry.
+  // Records not loaded here are searched in the persisted index (§18.7).
+  records.useSearchSource(store.searchSource);
   const background = createBackgroundLoad({
-    loadAll: () => store.loadAll(),
+    loadAll: () => store.prepareSearch(),
     prepareSearch: (count) => records.prepareSearch(count),
     applyNewer: () => store.applyNewer(),
     isLocked,

@@ -143,6 +143,8 @@ describe('record store failures', () => {
       passphrase: TEST_PASSPHRASE,
     });
     await b.loadRecord(id);
+    // Both tabs' search index is ready first: a failed read now is the catch-up's alone.
+    await Promise.all([a.fullyLoaded, b.fullyLoaded]);
     // Tab a commits without reading envelopes (its counter row holds the next sequence); tab b's catch-up reads.
     const restore = failReads('envelopes', backendBroken);
     a.records.setNote(id, 'one');

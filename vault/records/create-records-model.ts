@@ -255,6 +255,12 @@ export function createRecordsModel(options: RecordsModelOptions) {
       finish('local');
     },
 
+    /** Ids of the live records (listed, not deleted), in no order: cheaper than `list` for 100,000. */
+    liveIds(): IterableIterator<string> {
+      alive();
+      return state.entries.keys();
+    },
+
     /** Who deleted a record and when, or undefined when it is not deleted. */
     removed(id: string): Stamp | undefined {
       alive();

@@ -41,10 +41,7 @@ export const pendingPurges = {
 };
 
 /** Records to purge at unlock: those listed as being purged, and deleted ones whose rows are still stored. */
-export async function purgesToResume(
-  ctx: PurgeListContext,
-  isDeleted: (hex: string) => boolean,
-): Promise<string[]> {
+export async function purgesToResume(ctx: PurgeListContext, isDeleted: (hex: string) => boolean): Promise<string[]> {
   const listed = await read(ctx);
   const stored = (await ctx.db.envelopes.orderBy('recordId').uniqueKeys()).map(String);
   return [...new Set([...listed, ...stored.filter(isDeleted)])];

@@ -4,7 +4,7 @@
 // its newest snapshot and the updates it does not cover.
 import { applyLiveRows, openRows } from './apply-rows.ts';
 import { readCatalogue } from './catalogue-store.ts';
-import { lastEnvelopeId, rowsOfRecord, rowsOfRecords } from './envelope-rows.ts';
+import { lastEnvelopeId, rowsOfRecord } from './envelope-rows.ts';
 import { parseShardHex } from '../records/shard-ids.ts';
 import type { OpenedRow } from './envelope-reader.ts';
 import type { StoreContext } from './store-context.ts';
@@ -20,13 +20,9 @@ export interface RecordLoader {
   loadIndex(): Promise<string[]>;
   /** Reads a shard's rows once (its catalogue page, if shown, is replaced by the shard's own entries). */
   loadShard(hex: string): Promise<void>;
-  /** Reads a record's rows once; later calls return at once, or wait for the batch reading it. */
+  /** Reads a record's rows once; later calls return at once, or wait for the read in flight. */
   loadRecord(hex: string): Promise<void>;
-  /** Loads every record the index lists, a batch at a time so the page stays responsive. */
-  loadAll(onProgress?: (done: number, total: number) => void): Promise<void>;
 }
-
-const BATCH = 250;
 
 export function createRecordLoader(ctx: RecordLoaderContext): RecordLoader {
   const { db, state } = ctx;
@@ -114,40 +110,5 @@ export function createRecordLoader(ctx: RecordLoaderContext): RecordLoader {
     applyRecord(hex, openRows(ctx, hex, list, ctx.envelopeContext()));
   }
 
-  async function readBatch(batch: readonly string[]): Promise<void> {
-    for (const hex of batch) await loadShardOf(hex);
-    const byRecord = await rowsOfRecords(db, batch);
-    if (isClosed(state)) return;
-    const envelopes = ctx.envelopeContext();
-    for (const [hex, list] of byRecord) applyRecord(hex, openRows(ctx, hex, list, envelopes));
-  }
-
-  async function loadAll(onProgress?: (done: number, total: number) => void): Promise<void> {
-    const ids = ctx.records
-      .list()
-      .map((e) => e.id)
-      .filter((id) => !state.loaded.has(id));
-    for (let i = 0; i < ids.length && !isClosed(state); i += BATCH) {
-      const batch = ids.slice(i, i + BATCH);
-      const done = readBatch(batch);
-      for (const id of batch) {
-        state.loaded.add(id);
-        inFlight.set(id, done);
-      }
-      try {
-        await done;
-      } catch (error) {
-        // As in loadRecord: a batch that failed is read again by the next attempt.
-        for (const id of batch) state.loaded.delete(id);
-        throw error;
-      } finally {
-        for (const id of batch) inFlight.delete(id);
-      }
-      if (isClosed(state)) return;
-      onProgress?.(Math.min(i + BATCH, ids.length), ids.length);
-      await new Promise((resolve) => setTimeout(resolve, 0));
-    }
-  }
-
-  return { loadIndex, loadShard, loadRecord, loadAll };
+  return { loadIndex, loadShard, loadRecord };
 }

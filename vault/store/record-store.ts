@@ -23,7 +23,8 @@ import type { RowSealer } from './row-sealer.ts';
 import { createSaveQueue } from './save-queue.ts';
 import { createStoreContext } from './store-context.ts';
 import { storeError } from './store-fault.ts';
-import { createStoreState, trailingOf } from './store-state.ts';
+import { createStoreState, isClosed, trailingOf } from './store-state.ts';
+import { createVaultSearch } from './vault-search.ts';
 import { applyRowsOfOtherTabs } from './tab-catch-up.ts';
 import type { VaultDb } from './vault-db.ts';
 
@@ -91,6 +92,7 @@ export function createRecordStore(options: RecordStoreOptions) {
     },
     async afterCommit(recordIds) {
       markShards(recordIds);
+      search.schedule();
       options.onCommitted?.(recordIds);
       await compactor.afterCommit(recordIds);
     },
@@ -99,17 +101,36 @@ export function createRecordStore(options: RecordStoreOptions) {
     },
   });
   const flush = (): Promise<void> => classified(() => saves.flush());
+  const loadShardOf = async (id: string): Promise<void> => {
+    const shard = options.records.shardOf(id);
+    if (shard !== undefined && !options.records.isShardLoaded(shard)) await loader.loadShard(shard);
+  };
+  const search = createVaultSearch({ ctx, records: options.records, loadShardOf, fault: options.fault });
 
   return {
     enqueue(target: DocTarget, update: Uint8Array): void {
-      saves.enqueue({ target: target.kind === 'index' ? ctx.indexHex : target.id, update });
+      const hex = target.kind === 'index' ? ctx.indexHex : target.id;
+      // A record edited (or created) here is in memory: other tabs' rows for it must reach it (tab catch-up).
+      state.loaded.add(hex);
+      saves.enqueue({ target: hex, update });
     },
     flush,
     /** Records whose purge was cut short (or never ran): finish them with `purge` (§17.2). */
     purgesToResume: (): Promise<string[]> =>
       classified(() => purgesToResume(ctx, (hex) => options.records.removed(hex) !== undefined)),
     purge: (hex: string): Promise<void> =>
-      classified(() => purgeRecord({ ctx, flush, compact: (id) => compactor.compact(id) }, hex)),
+      classified(async () => {
+        await purgeRecord({ ctx, flush, compact: (id) => compactor.compact(id) }, hex);
+        if (!isClosed(state)) await search.forget(hex);
+      }),
+    /** Opens the persisted search index and brings it up to date (a rebuild when missing or damaged). */
+    prepareSearch: (): Promise<void> => classified(() => search.prepare()),
+    /** Records not loaded in this tab are searched here (§18.7). */
+    searchSource: {
+      query: (text: string, answeredHere: (id: string) => boolean) => search.store.query(text, answeredHere),
+    },
+    /** Whether search covers every record (nothing left to reindex). */
+    searchReady: (): boolean => search.store.ready(),
     /** Rewrites a v1 index into shards, once (§18.8); run before `loadIndex`. Returns the shards written. */
     migrate: (): Promise<number> =>
       classified(() => migrateV1Index(ctx, options.shardCapacity, () => randomClientId(options.random))),
@@ -121,11 +142,12 @@ export function createRecordStore(options: RecordStoreOptions) {
     /** Writes every catalogue page waiting to be written now (tests, and before the bench measures). */
     writeCatalogue: (): Promise<void> => catalogue.run(),
     loadRecord: (hex: string): Promise<void> => classified(() => loader.loadRecord(hex)),
-    loadAll: (onProgress?: (done: number, total: number) => void): Promise<void> =>
-      classified(() => loader.loadAll(onProgress)),
     /** Applies rows other tabs committed since this tab last looked (BroadcastChannel `changed`). */
     applyNewer: (): Promise<void> =>
-      classified(async () => markShards(await applyRowsOfOtherTabs(ctx, (hex) => loader.loadShard(hex)))),
+      classified(async () => {
+        markShards(await applyRowsOfOtherTabs(ctx, (hex) => loader.loadShard(hex)));
+        search.schedule();
+      }),
     compact: (hex: string): Promise<boolean> => classified(() => compactor.compact(hex)),
     isLoaded: (hex: string): boolean => state.loaded.has(hex),
     trailing: (hex: string): number => state.trailing.get(hex)?.count ?? 0,
@@ -136,6 +158,7 @@ export function createRecordStore(options: RecordStoreOptions) {
       state.closed = true;
       compactor.close();
       catalogue.close();
+      search.close();
       saves.close();
     },
   };

@@ -13,7 +13,8 @@ export interface Trailing {
 export interface StoreState {
   /** Set on lock: every module stops before its next step and reports nothing more. Read it with `isClosed`. */
   closed: boolean;
-  /** Records whose rows this tab has read or is reading: only these take rows other tabs commit. */
+  /** Records whose rows this tab has read or is reading, or that it created or edited: only these take rows
+   * other tabs commit. */
   readonly loaded: Set<string>;
   readonly trailing: Map<string, Trailing>;
   /** Envelope rows this tab wrote (updates and snapshots): tab catch-up skips them, their content is here. */
