@@ -19,7 +19,14 @@ export interface BenchReport {
   bytes?: BytesReport | undefined;
 }
 
-const TARGET = { overviewMs: 1000, searchMs: 300, bytesRatio: 1.3 };
+/** Issue 14: overview < 300 ms after the KDF up to 10,000 records and < 1 s at 100,000; the first full-text
+ * search complete < 1 s after the KDF at 10,000 (printed without a target above); bytes <= 1.2x. */
+const TARGET = {
+  overviewMs: (records: number) => (records <= 10_000 ? 300 : 1000),
+  firstSearchMs: (records: number) => (records <= 10_000 ? 1000 : Infinity),
+  searchMs: 300,
+  bytesRatio: 1.2,
+};
 
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -55,23 +62,24 @@ export function printReport({ known, vaultRuns, baselineRuns, bytes }: BenchRepo
           '| measurement | vault | plaintext baseline (y-indexeddb) | vault / baseline | target |',
           '| --- | ---: | ---: | ---: | --- |',
           `| overview: KDF end -> 50 newest entries | ${ms(median(overview))} (${runs(overview)}) | ` +
-            `${ms(base)} (${runs(baseWall)}) | ${ratio} | < 1 s: ${verdict(median(overview) < TARGET.overviewMs)} |`,
+            `${ms(base)} (${runs(baseWall)}) | ${ratio} | < ${ms(TARGET.overviewMs(known.ids.length))}: ` +
+            `${verdict(median(overview) < TARGET.overviewMs(known.ids.length))} |`,
           `| same span, CPU: page main thread + storage service | ${cpuCell(vaultRuns)} | ${cpuCell(baselineRuns)} | ` +
             `${cpuRatio.toFixed(2)} | (load-independent) |`,
           `| … of which KDF end -> unlock resolved | ${ms(median(of((t) => t.kdfEndToUnlockedMs)))} | – | – | |`,
           `| overview: unlock call -> 50 newest, minus the KDF | ${ms(median(of((t) => t.unlockCallMinusKdfMs)))} | ` +
             `${ms(base)} | ${(median(of((t) => t.unlockCallMinusKdfMs)) / base).toFixed(2)} | |`,
           `| KDF (floor: m = 19 MiB, t = 2; excluded) | ${ms(median(of((t) => t.kdfMs)))} | – | – | |`,
-          `| all records loaded: KDF end -> fullyLoaded | ${ms(median(of((t) => t.kdfEndToFullyLoadedMs)))} | – | – | |`,
+          `| search ready (persisted index read, nothing stale): KDF end -> fullyLoaded | ${ms(median(of((t) => t.kdfEndToFullyLoadedMs)))} (${runs(of((t) => t.kdfEndToFullyLoadedMs))}) | – | – | |`,
           `| … CPU from the overview to fullyLoaded | ${cpuCell(vaultRuns.map((r) => ({ cpu: r.loadCpu })))} | – | – | |`,
-          ...searchLines(vaultRuns),
+          ...searchLines(vaultRuns, known.ids.length),
         ];
   if (bytes !== undefined) {
     const vaultBytes = totalBytes(bytes.vault);
     const plainBytes = totalBytes(bytes.baselineIndex) + totalBytes(bytes.baselineRecords);
     lines.push(
       `| bytes: keys + values, all stores but blobs and blobState | ${kb(vaultBytes)} | ${kb(plainBytes)} | ` +
-        `${(vaultBytes / plainBytes).toFixed(2)} | <= 1.3: ${verdict(vaultBytes / plainBytes <= TARGET.bytesRatio)} |`,
+        `${(vaultBytes / plainBytes).toFixed(2)} | <= ${TARGET.bytesRatio}: ${verdict(vaultBytes / plainBytes <= TARGET.bytesRatio)} |`,
       '',
       '| database / store | rows | key bytes | value bytes | total |',
       '| --- | ---: | ---: | ---: | ---: |',
@@ -79,8 +87,8 @@ export function printReport({ known, vaultRuns, baselineRuns, bytes }: BenchRepo
       ...storeLines('baseline index', bytes.baselineIndex),
       ...storeLines(`baseline records (${bytes.baselineDatabases} databases)`, bytes.baselineRecords),
       '',
-      `Vault envelopes: index ${bytes.states.index.snapshots} snapshot + ${bytes.states.index.updates} updates ` +
-        `(${kb(bytes.states.index.bytes)} sealed; its Yjs state is ${kb(vaultRuns[0]?.indexStateBytes ?? NaN)} of the 4 MiB cap); ` +
+      `Vault envelopes: the index family (${bytes.states.shards} ids with rows), ${bytes.states.index.snapshots} snapshots + ${bytes.states.index.updates} updates ` +
+        `(${kb(bytes.states.index.bytes)} sealed; the largest shard loaded at unlock has ${kb(vaultRuns[0]?.indexStateBytes ?? NaN)} of Yjs state, of the 4 MiB cap); ` +
         `records ${kb(bytes.states.recordEnvelopeBytes)}, stored as:`,
       ...Object.entries(bytes.states.records)
         .sort((a, b) => b[1] - a[1])
@@ -106,7 +114,7 @@ export function printReport({ known, vaultRuns, baselineRuns, bytes }: BenchRepo
   console.log(lines.join('\n'));
 }
 
-function searchLines(vaultRuns: readonly VaultTimings[]): string[] {
+function searchLines(vaultRuns: readonly VaultTimings[], records: number): string[] {
   const lines: string[] = [];
   const count = vaultRuns[0]?.searches.length ?? 0;
   for (let i = 0; i < count; i++) {
@@ -117,6 +125,13 @@ function searchLines(vaultRuns: readonly VaultTimings[]): string[] {
       `| search "${s?.query ?? ''}" (${s?.label ?? ''}; ${s?.results ?? 0} results, checked): first (every run) / ` +
         `again | ${median(first).toFixed(1)} (${first.map((v) => v.toFixed(1)).join(', ')}) / ` +
         `${median(again).toFixed(1)} ms | – | – | < 300 ms: ${verdict(Math.max(...first) < TARGET.searchMs)} |`,
+    );
+    // Issue 14: the search is complete once the index is ready; the first answer after the KDF is both spans.
+    const complete = vaultRuns.map((r) => r.kdfEndToFullyLoadedMs + (r.searches[i]?.firstMs ?? NaN));
+    lines.push(
+      `| … first full-text search complete: KDF end -> search ready + first answer | ${ms(median(complete))} ` +
+        `(${complete.map((v) => v.toFixed(0)).join(', ')}) | – | – | < ${ms(TARGET.firstSearchMs(records))}: ` +
+        `${verdict(Math.max(...complete) < TARGET.firstSearchMs(records))} |`,
     );
   }
   return lines;
