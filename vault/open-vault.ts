@@ -136,12 +136,6 @@ export async function openVault(options: OpenVaultOptions): Promise<Vault> {
   // A vault made before index shards is rewritten into them first, once (§18.8).
   await store.migrate();
   await store.loadIndex();
-  // Deletions whose erasure was cut short last time are finished first, in the background (§17.2).
-  erasing = erasing
-    .then(async () => {
-      for (const id of await store.purgesToResume()) await store.purge(id);
-    })
-    .catch(fault);
 
   const attachments = (attachmentsRef.current = options.attachments({
     db,
@@ -172,6 +166,17 @@ export async function openVault(options: OpenVaultOptions): Promise<Vault> {
       if (!isLocked()) await attachments.collectOrphans();
     })
     .catch(() => undefined);
+  // Deletions whose erasure was cut short last time are finished once search is ready, so that their scan does
+  // not compete with it for IndexedDB (§17.2). The records stay hidden meanwhile (their tombstones are stored).
+  const resumePurges = (): void => {
+    erasing = erasing
+      .then(async () => {
+        if (isLocked()) return;
+        for (const id of await store.purgesToResume()) await store.purge(id);
+      })
+      .catch(fault);
+  };
+  background.fullyLoaded.then(resumePurges, resumePurges);
 
   // A newer version of the app opened this database in another tab (§18.5): this tab's connection is closed
   // under it, so it locks rather than failing every save.

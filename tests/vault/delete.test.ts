@@ -123,6 +123,8 @@ describe('deleting a record', () => {
       vault.lock();
 
       const again = await testAccess(idb).access.unlock(vault.id, { passphrase: TEST_PASSPHRASE });
+      // Cut-short purges are finished once search is ready; flush waits for erasure.
+      await again.fullyLoaded;
       await again.flush();
       expect(again.records.list().map((e) => e.id)).toEqual([keep.id]);
       again.lock();

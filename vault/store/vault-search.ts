@@ -63,6 +63,18 @@ export function createVaultSearch(deps: {
   /** One job at a time in this tab; each waits for the one before. */
   const serial = (step: () => Promise<void>): Promise<void> => (running = running.then(step, step));
 
+  function scheduleRun(): void {
+    if (isClosed(ctx.state)) return;
+    if (timer !== undefined) clearTimeout(timer);
+    timer = setTimeout(() => {
+      timer = undefined;
+      serial(catchUpAndRun).catch((error: unknown) => {
+        // A storage fault leaves records stale (search says it may miss them): the next trigger tries again.
+        if (!isClosed(ctx.state) && storageFault(error) === undefined) deps.fault(error);
+      });
+    }, SEARCH_DELAY_MS);
+  }
+
   async function catchUpAndRun(): Promise<void> {
     if (isClosed(ctx.state)) return;
     await store.refresh();
@@ -74,19 +86,11 @@ export function createVaultSearch(deps: {
     prepare: () =>
       serial(async () => {
         await store.open();
-        await store.run();
+        // Current already (the usual unlock): search is complete now; merges wait for the next quiet moment.
+        if (store.ready()) scheduleRun();
+        else await store.run();
       }),
-    schedule() {
-      if (isClosed(ctx.state)) return;
-      if (timer !== undefined) clearTimeout(timer);
-      timer = setTimeout(() => {
-        timer = undefined;
-        serial(catchUpAndRun).catch((error: unknown) => {
-          // A storage fault leaves records stale (search says it may miss them): the next trigger tries again.
-          if (!isClosed(ctx.state) && storageFault(error) === undefined) deps.fault(error);
-        });
-      }, SEARCH_DELAY_MS);
-    },
+    schedule: scheduleRun,
     forget: (id) =>
       serial(async () => {
         await store.forget(id);
