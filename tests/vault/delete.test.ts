@@ -1,7 +1,8 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { ready, unlockKeystore } from '#crypto';
 import { openRow } from '#vault/store/envelope-reader';
 import { openVaultDb } from '#vault/store/vault-db';
+import { createDerivedSealer } from '#vault/store/derived-sealer';
 import { verifyMembership } from '#vault/session/open-keystore';
 import { createVaultKeys } from '#vault/session/vault-keys';
 import { dumpDatabase, TEST_PASSPHRASE, TEST_RELAY, testAccess } from '#tests/helpers/vault-access';
@@ -137,4 +138,55 @@ describe('deleting a record', () => {
       );
     },
   );
+
+  it('a deleted record leaves no title in the catalogue and no term in the search index', async () => {
+    const { idb, access } = testAccess(undefined, { catalogueDelayMs: 0 });
+    const { vault } = await access.create({ passphrase: TEST_PASSPHRASE, relay: TEST_RELAY });
+    vault.records.create({ category: 'vaccination', title: 'Tétanos', date: '2020-01-01' });
+    const gone = vault.records.create({ category: 'medical-report', title: 'Zygomatique', date: '2021-01-01' });
+    vault.records.setNote(gone.id, 'xylophonique');
+    await vault.flush();
+    await vault.fullyLoaded;
+    const needles = ['Zygomatique', 'zygomatique', 'xylophonique'].map((word) => new TextEncoder().encode(word));
+    const derivedPlaintexts = async (): Promise<Uint8Array[]> => {
+      const db = openVaultDb(vault.id, idb);
+      try {
+        const row = await db.keystore.get('k');
+        if (row === undefined) throw new Error('no keystore');
+        const opened = unlockKeystore(row.bytes, TEST_PASSPHRASE);
+        const entries = (await db.membership.orderBy('seq').toArray()).map((r) => r.bytes);
+        const keys = createVaultKeys({
+          ...opened,
+          membership: verifyMembership(opened.body, opened.vaultId, entries),
+          entries,
+        });
+        const sealer = createDerivedSealer(keys.xk, keys.vaultId);
+        const out: Uint8Array[] = [];
+        for (const table of ['catalogue', 'search'] as const) {
+          for (const r of await db[table].toArray())
+            out.push(new TextEncoder().encode(r.key), sealer.open(table, r.key, r.bytes));
+        }
+        keys.wipe();
+        return out;
+      } finally {
+        db.close();
+      }
+    };
+    const holds = (rows: Uint8Array[]) =>
+      needles.map((n) => rows.some((row) => Buffer.from(row).includes(Buffer.from(n))));
+    // Control: the catalogue page and the search index hold the title and the note's word before the delete.
+    await vi.waitFor(async () => expect(holds(await derivedPlaintexts())).toEqual([true, true, true]), {
+      timeout: 5000,
+    });
+
+    vault.records.remove(gone.id);
+    await vault.flush();
+    await vi.waitFor(async () => expect(holds(await derivedPlaintexts())).toEqual([false, false, false]), {
+      timeout: 5000,
+    });
+    // The search still works for the rest, without the deleted record.
+    expect(vault.records.search('zygo')).toEqual([]);
+    expect(vault.records.search('tetanos').map((e) => e.title)).toEqual(['Tétanos']);
+    vault.lock();
+  });
 });
