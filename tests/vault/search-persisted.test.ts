@@ -78,11 +78,11 @@ async function bruteForce(
   id: string,
   queries: readonly string[],
   label = '',
+  texts = new Map<string, string[]>(),
 ): Promise<Map<string, string[]>> {
   const vault = await open(idb, id);
   try {
     await vault.fullyLoaded;
-    const texts = new Map<string, string[]>();
     for (const entry of vault.records.list()) {
       const record = await vault.loadRecord(entry.id).catch(async (error: unknown) => {
         const rows = await envelopeRows(idb, id, entry.id);
@@ -193,8 +193,18 @@ describe('the persisted search index', () => {
         }
         const queries = queriesFor(rand);
         const persisted = await persistedAnswers(idb, id, queries);
-        const reference = await bruteForce(idb, id, queries, label);
-        expect(persisted, label).toEqual(reference);
+        const texts = new Map<string, string[]>();
+        const reference = await bruteForce(idb, id, queries, label, texts);
+        // On a difference, the texts of the records answered differently.
+        const differing = queries.flatMap((query) => {
+          const a = new Set(persisted.get(query));
+          const b = new Set(reference.get(query));
+          return [...a, ...b].filter((recordId) => a.has(recordId) !== b.has(recordId));
+        });
+        const details = [...new Set(differing)].map(
+          (recordId) => `${recordId}: ${JSON.stringify(texts.get(recordId) ?? 'not listed')}`,
+        );
+        expect(persisted, `${label} ${details.join('; ')}`).toEqual(reference);
       }
     },
     // About 20 s alone; more on a busy machine.
