@@ -80,7 +80,12 @@ export async function openVault(options: OpenVaultOptions): Promise<Vault> {
     if (!isLocked()) (options.onFault ?? throwUncaught)(storeError(error));
   };
 
+  // The load state follows the search index (records other tabs changed are `loading` until reindexed).
+  const searchStateRef: { current: () => void } = { current: () => undefined };
   const store = createRecordStore({
+    onSearchState: () => {
+      searchStateRef.current();
+    },
     db,
     keys,
     records,
@@ -158,7 +163,11 @@ export async function openVault(options: OpenVaultOptions): Promise<Vault> {
     prepareSearch: (count) => records.prepareSearch(count),
     applyNewer: () => store.applyNewer(),
     isLocked,
+    searchReady: () => store.searchReady(),
   });
+  searchStateRef.current = () => {
+    background.republish();
+  };
   // Then the chunks nobody will read again. A failure costs space only, nothing the patient could act on, and
   // the next unlock collects them again: it is not worth a notice.
   background.fullyLoaded
@@ -180,8 +189,9 @@ export async function openVault(options: OpenVaultOptions): Promise<Vault> {
 
   // A newer version of the app opened this database in another tab (§18.5): this tab's connection is closed
   // under it, so it locks rather than failing every save.
-  db.on('versionchange', () => {
-    lock('other_tab');
+  // A deletion of the database (the browser clearing the site's data) closes it as before, without a reload.
+  db.on('versionchange', (event) => {
+    if (event.newVersion !== null) lock('other_tab');
   });
 
   const stopLink = link.onMessage((message) => {

@@ -92,7 +92,10 @@ export async function raiseWatermark(deps: SearchStoreDeps, loaded: Ok): Promise
     for (const row of above) {
       const id = row.id ?? 0;
       const src = deltaSrc.get(row.recordId) ?? loaded.search.srcOf(row.recordId);
-      const passes = deps.isFamily(row.recordId) || deps.isDeleted(row.recordId) || src === undefined || src >= id;
+      // Not "deleted" here: a deletion this tab has not committed yet may be lost (the tab closes), and W past
+      // the record's newer rows would then leave its old terms answered for good. A deleted record's rows stop W
+      // only until its purge erases them.
+      const passes = deps.isFamily(row.recordId) || src === undefined || src >= id;
       if (!passes) break;
       w = id;
     }

@@ -276,9 +276,10 @@ export function createModelState(indexClientId: number, shardOptions: ShardOptio
     if (entry === undefined) entries.delete(id);
     else entries.set(id, entry);
     // A loaded, readable record is the truth: put the entry back in line with it.
+    // The in-memory index holds loaded records only: the others are answered by the persisted index, each
+    // record by exactly one source (§18.7), never by its entry (a cache that may lag behind the record).
     if (records.has(id)) dirtyRecords.add(id);
-    else if (entry === undefined) search.remove(id);
-    else search.set(id, [entry.title, entry.author, entry.organisation]);
+    else search.remove(id);
   }
 
   /** A key's entry and tombstone as a catalogue page lists them (one lookup table per page, built once). */

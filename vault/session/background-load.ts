@@ -13,6 +13,8 @@ export interface BackgroundLoadSteps {
   /** Reads the rows other tabs committed since the last successful catch-up. */
   applyNewer(): Promise<void>;
   isLocked(): boolean;
+  /** Whether search covers every record now (records other tabs changed wait for the job: `loading`). */
+  searchReady(): boolean;
 }
 
 export interface BackgroundLoad {
@@ -24,6 +26,8 @@ export interface BackgroundLoad {
   catchUp(): Promise<void>;
   /** Reads again whatever failed; resolves when that is done, whatever the outcome (the state says). */
   retry(): Promise<void>;
+  /** Tells listeners the state again if it changed (search became ready, or records went stale). */
+  republish(): void;
 }
 
 /** The browser's error behind a store failure (the store wraps it as `storage_failed`), for the `cause`. */
@@ -51,7 +55,11 @@ export function createBackgroundLoad(steps: BackgroundLoadSteps): BackgroundLoad
     if (steps.isLocked()) return;
     const error = loadError ?? catchUpError;
     current =
-      error !== undefined ? { phase: 'incomplete', error } : running ? { phase: 'loading' } : { phase: 'complete' };
+      error !== undefined
+        ? { phase: 'incomplete', error }
+        : running || !steps.searchReady()
+          ? { phase: 'loading' }
+          : { phase: 'complete' };
     for (const listener of listeners) listener(current);
   }
 
@@ -109,6 +117,13 @@ export function createBackgroundLoad(steps: BackgroundLoadSteps): BackgroundLoad
       return () => listeners.delete(listener);
     },
     catchUp,
+    republish() {
+      const before = current.phase;
+      const wasError = before === 'incomplete';
+      if (wasError) return;
+      const ready = !running && steps.searchReady();
+      if ((before === 'complete') !== ready) publish();
+    },
     async retry() {
       if (steps.isLocked()) return;
       const attempts: Promise<void>[] = [];

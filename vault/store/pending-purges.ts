@@ -40,9 +40,14 @@ export const pendingPurges = {
   remove: (ctx: PurgeListContext, hex: string) => change(ctx, (ids) => ids.delete(hex)),
 };
 
-/** Records to purge at unlock: those listed as being purged, and deleted ones whose rows are still stored. */
+/**
+ * Records to purge at unlock: deleted ones that are listed as being purged or whose rows are still stored. A
+ * listed record that is not deleted (its tombstone was never committed: the tab closed first) is not purged,
+ * only unlisted: erasing it would lose a record the patient still has.
+ */
 export async function purgesToResume(ctx: PurgeListContext, isDeleted: (hex: string) => boolean): Promise<string[]> {
   const listed = await read(ctx);
+  for (const hex of listed) if (!isDeleted(hex)) await pendingPurges.remove(ctx, hex);
   const stored = (await ctx.db.envelopes.orderBy('recordId').uniqueKeys()).map(String);
-  return [...new Set([...listed, ...stored.filter(isDeleted)])];
+  return [...new Set([...listed, ...stored])].filter(isDeleted);
 }

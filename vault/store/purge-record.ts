@@ -20,7 +20,8 @@ export async function purgeRecord({ ctx, flush, compact }: PurgeDeps, hex: strin
   // Listed first, cleared last: a purge cut short anywhere in between is finished at the next unlock.
   await pendingPurges.add(ctx, hex);
   await flush();
-  if (isClosed(state)) return;
+  // Erase only what a committed tombstone covers: a lock during the flush may have dropped it.
+  if (isClosed(state) || ctx.records.removed(hex) === undefined) return;
   await db.transaction('rw', [db.envelopes, db.outbox, db.counters, db.state, db.catalogue], async () => {
     await db.envelopes.where('recordId').equals(hex).delete();
     await db.outbox.where('recordId').equals(hex).delete();

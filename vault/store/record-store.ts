@@ -43,6 +43,8 @@ export interface RecordStoreOptions {
   compaction?: Partial<CompactionPolicy>;
   /** Keys per index shard written by the v1 migration (§18.8): the records model's capacity. */
   shardCapacity: number;
+  /** The search index became ready or records went stale (the load state follows it). */
+  onSearchState?: () => void;
   /** Quiet time before a catalogue page is rewritten (default 2 s, §18.7). */
   catalogueDelayMs?: number;
   /** Yjs client ids of the documents the migration writes. */
@@ -105,7 +107,13 @@ export function createRecordStore(options: RecordStoreOptions) {
     const shard = options.records.shardOf(id);
     if (shard !== undefined && !options.records.isShardLoaded(shard)) await loader.loadShard(shard);
   };
-  const search = createVaultSearch({ ctx, records: options.records, loadShardOf, fault: options.fault });
+  const search = createVaultSearch({
+    ctx,
+    records: options.records,
+    loadShardOf,
+    fault: options.fault,
+    changed: () => options.onSearchState?.(),
+  });
 
   return {
     enqueue(target: DocTarget, update: Uint8Array): void {
@@ -129,8 +137,16 @@ export function createRecordStore(options: RecordStoreOptions) {
     searchSource: {
       query: (text: string, answeredHere: (id: string) => boolean) => search.store.query(text, answeredHere),
     },
-    /** Whether search covers every record (nothing left to reindex). */
-    searchReady: (): boolean => search.store.ready(),
+    /** Whether search covers every record: nothing left to reindex but records loaded here (answered from
+     * memory, §18.7). */
+    searchReady: (): boolean => {
+      if (search.store.ready()) return true;
+      const stale = search.store.stale();
+      if (stale.size === 0) return false;
+      const loaded = new Set(options.records.loadedIds());
+      for (const id of stale) if (!loaded.has(id)) return false;
+      return true;
+    },
     /** Rewrites a v1 index into shards, once (§18.8); run before `loadIndex`. Returns the shards written. */
     migrate: (): Promise<number> =>
       classified(() => migrateV1Index(ctx, options.shardCapacity, () => randomClientId(options.random))),
@@ -146,6 +162,9 @@ export function createRecordStore(options: RecordStoreOptions) {
     applyNewer: (): Promise<void> =>
       classified(async () => {
         markShards(await applyRowsOfOtherTabs(ctx, (hex) => loader.loadShard(hex)));
+        // Records other tabs changed are stale at once (answered from nothing, not from their old terms) until
+        // the job reindexes them (§18.7).
+        await search.refresh();
         search.schedule();
       }),
     compact: (hex: string): Promise<boolean> => classified(() => compactor.compact(hex)),

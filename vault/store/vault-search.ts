@@ -21,6 +21,8 @@ export interface VaultSearch {
   prepare(): Promise<void>;
   /** Reindexes what changed, after a short quiet time. */
   schedule(): void;
+  /** Re-reads what changed since the index was read (rows above W): those records are stale now. */
+  refresh(): Promise<void>;
   /** Erases a purged record's terms (§18.7, Purge). */
   forget(id: string): Promise<void>;
   close(): void;
@@ -40,6 +42,8 @@ export function createVaultSearch(deps: {
   records: RecordsModel;
   loadShardOf: (id: string) => Promise<void>;
   fault: (error: unknown) => void;
+  /** After the index was read or the job ran: readiness may have changed. */
+  changed: () => void;
 }): VaultSearch {
   const { ctx, records } = deps;
   const store = createSearchStore({
@@ -79,6 +83,7 @@ export function createVaultSearch(deps: {
     if (isClosed(ctx.state)) return;
     await store.refresh();
     await store.run();
+    deps.changed();
   }
 
   return {
@@ -91,6 +96,12 @@ export function createVaultSearch(deps: {
         else await store.run();
       }),
     schedule: scheduleRun,
+    refresh: () =>
+      serial(async () => {
+        if (isClosed(ctx.state)) return;
+        await store.refresh();
+        deps.changed();
+      }),
     forget: (id) =>
       serial(async () => {
         await store.forget(id);
