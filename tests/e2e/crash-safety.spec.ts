@@ -143,7 +143,7 @@ test.describe('crash safety', () => {
             const databases = await page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name));
             throw new Error(
               `run ${String(run)} (series of vault ${vaultId}, replay with CARNET_SEED=${String(SEED)}): the reopen ` +
-                `did not unlock; databases: ${databases.join(', ')}`,
+                `did not unlock (${String(error)}); databases: ${databases.join(', ')}`,
               { cause: error },
             );
           });

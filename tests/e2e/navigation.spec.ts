@@ -22,7 +22,10 @@ const DIR = process.env['SCREENSHOT_DIR'] ?? 'test-results/screenshots';
 const REPORT_PDF = path.join(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/attachments/report.pdf');
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true };
 
-test.use({ locale: 'en-US' });
+// No service worker: these tests click through lists on a phone, and its one-time "works without a network"
+// notice, shown in the page's flow above the content when precaching ends (seconds in, under load), moved a link
+// under a click once in CI. That shift is a known UX limit (docs/ARCHITECTURE.md); offline.spec.ts tests the worker.
+test.use({ locale: 'en-US', serviceWorkers: 'block' });
 
 /** The first page's canvas: its CSS width, its width in canvas pixels, and the screen's density. */
 function canvasSize(page: Page): Promise<{ css: number; pixels: number; dpr: number }> {
