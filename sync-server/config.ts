@@ -23,6 +23,8 @@ export interface RelayConfig {
   limits: RelayLimits;
   /** Who may create vaults: VAULT_CREATION (open | invite | closed) and VAULT_INVITE_TOKEN. */
   vaultCreation: VaultCreationPolicy;
+  /** The bearer token a Prometheus scraper sends to GET /metrics; unset, /metrics does not exist. */
+  metricsToken: string | undefined;
 }
 
 export const HELP = `Carnet relay: serves the Carnet app and syncs end-to-end-encrypted records.
@@ -43,6 +45,9 @@ Options (each also read from the environment variable in brackets):
 Vault creation (environment only):
   VAULT_CREATION           open | invite | closed                    default open
   VAULT_INVITE_TOKEN       token clients send in hello (invite mode; at least 16 characters)
+
+Metrics (environment only):
+  METRICS_TOKEN            bearer token for GET /metrics (Prometheus text; 32 to 256 characters); unset: no /metrics
 
 Limits (environment only; positive integers):
 ${(Object.keys(LIMIT_ENV) as (keyof RelayLimits)[]).map((k) => `  ${LIMIT_ENV[k].padEnd(24)}default ${DEFAULT_LIMITS[k]}`).join('\n')}
@@ -129,6 +134,10 @@ export function parseConfig(
   if (mode === 'invite' && (inviteToken === undefined || inviteToken.length < 16 || inviteToken.length > 256))
     return { kind: 'error', message: 'VAULT_CREATION=invite needs VAULT_INVITE_TOKEN of 16 to 256 characters' };
 
+  const metricsToken = nonEmpty(env.METRICS_TOKEN);
+  if (metricsToken !== undefined && (metricsToken.length < 32 || metricsToken.length > 256 || /\s/.test(metricsToken)))
+    return { kind: 'error', message: 'METRICS_TOKEN must be 32 to 256 characters without spaces' };
+
   return {
     kind: 'config',
     config: {
@@ -142,6 +151,7 @@ export function parseConfig(
       logLevel: logLevel as RelayConfig['logLevel'],
       limits,
       vaultCreation: { mode: mode as VaultCreationMode, inviteToken },
+      metricsToken,
     },
   };
 }

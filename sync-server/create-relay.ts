@@ -24,12 +24,15 @@ import { createStaticApp } from './static-app.ts';
 import type { RelayStore } from './store/relay-store.ts';
 import type { SocketMonitor } from './limits/socket-monitor.ts';
 import { syncSocketEvents } from './sync-socket.ts';
+import { createRelayMetrics, type RelayMetrics } from './metrics/relay-metrics.ts';
+import { instrumentStore } from './metrics/instrument-store.ts';
+import { metricsRoute } from './metrics/metrics-route.ts';
 
 export interface RelayDeps {
   store: RelayStore;
   clock: Clock;
   config: Pick<RelayConfig, 'appDir' | 'publicOrigin' | 'limits'> &
-    Partial<Pick<RelayConfig, 'trustedProxies' | 'vaultCreation'>>;
+    Partial<Pick<RelayConfig, 'trustedProxies' | 'vaultCreation' | 'metricsToken'>>;
   logger: Logger;
   /** The relay's signing key (PROTOCOL.md §11.1), pinned by vaults at creation. */
   identity: RelayIdentity;
@@ -47,6 +50,8 @@ export interface Relay {
   socketCount(): number;
   /** Vaults and record states held in memory (bounded by VAULT_CACHE_SIZE and RECORD_CACHE_SIZE). */
   cached(): { vaults: number; records: number };
+  /** What `/metrics` serves (behind METRICS_TOKEN). */
+  readonly metrics: RelayMetrics;
   /** Resolves, with their number, once the vaults stored before membership states were loaded once. */
   backfilled(): Promise<number>;
   /** Closes every socket (1001 "going away"), stops listening, closes the store. */
@@ -61,7 +66,10 @@ export interface Relay {
  * const { port } = await relay.listen(0, '127.0.0.1');
  */
 export function createRelay(deps: RelayDeps): Relay {
-  const { store, clock, config, logger, identity } = deps;
+  const { clock, config, logger, identity } = deps;
+  const sockets = new Map<WSContext, SocketMonitor>();
+  const metrics = createRelayMetrics({ sockets: () => sockets.size, cached: () => hub.cached() });
+  const store = instrumentStore(deps.store, metrics);
   const hub = createVaultHub({
     store,
     relayPk: identity.publicKey,
@@ -78,7 +86,6 @@ export function createRelay(deps: RelayDeps): Relay {
   // ws closes a socket whose frame exceeds maxPayload with 1009 (message too big) before we ever see it.
   (wss.options as { maxPayload?: number }).maxPayload = config.limits.maxFrameBytes;
   const connections = createAddressLimiter({ perMinute: config.limits.connectionsPerMinute, clock });
-  const sockets = new Map<WSContext, SocketMonitor>();
   const gate = createSocketGate({
     perAddress: config.limits.maxSocketsPerAddress,
     total: config.limits.maxSockets,
@@ -127,6 +134,8 @@ export function createRelay(deps: RelayDeps): Relay {
     );
   });
 
+  app.get('/metrics', metricsRoute({ token: config.metricsToken, registry: metrics.registry }));
+
   app.get(
     '/sync',
     nodeWs.upgradeWebSocket(
@@ -153,6 +162,7 @@ export function createRelay(deps: RelayDeps): Relay {
           gate,
           admission,
           disk,
+          metrics,
         });
       },
       // @hono/node-ws 1.3.1 builds an ErrorEvent, which Node 20 lacks: a socket error lands here instead of
@@ -202,6 +212,7 @@ export function createRelay(deps: RelayDeps): Relay {
       }),
     socketCount: () => sockets.size,
     cached: () => hub.cached(),
+    metrics,
     backfilled: () => backfill,
     close: async () => {
       closing = true;

@@ -19,6 +19,7 @@ import { createSocketSender } from './session/socket-sender.ts';
 import { WireError } from './session/wire-error.ts';
 import type { RelayStore } from './store/relay-store.ts';
 import type { HubSession, VaultHub } from './hub/vault-hub.ts';
+import type { RelayMetrics } from './metrics/relay-metrics.ts';
 
 /** Refusals in a row after which a flooding connection is closed (1008) instead of answered again. */
 const MAX_RATE_REFUSALS = 50;
@@ -48,6 +49,7 @@ export interface SocketDeps {
   gate: SocketGate;
   admission: VaultAdmission;
   disk: DiskWatermark;
+  metrics: Pick<RelayMetrics, 'connectionOpened' | 'received' | 'sent' | 'refused' | 'handled'>;
 }
 
 /**
@@ -67,6 +69,7 @@ export function syncSocketEvents(deps: SocketDeps): WSEvents {
     maxBufferedBytes: deps.limits.maxBufferedBytes,
     drainBelow: streamBudget(deps.limits).drainBelow,
     logger: deps.logger,
+    metrics: deps.metrics,
   });
   let refusedInRow = 0;
   let welcomed = false;
@@ -143,7 +146,7 @@ export function syncSocketEvents(deps: SocketDeps): WSEvents {
     out.send(JSON.stringify(welcome(ctx, read.hello, deps.random)));
   };
 
-  const onBinary = async (bytes: Uint8Array): Promise<void> => {
+  const onBinary = async (bytes: Uint8Array, arrived: number): Promise<void> => {
     if (!welcomed) {
       out.sendError('handshake_required', 'send hello first');
       return;
@@ -157,6 +160,7 @@ export function syncSocketEvents(deps: SocketDeps): WSEvents {
     currentRid = rid;
     try {
       await dispatchFrame(ctx, rid, frame);
+      deps.metrics.handled(bytes, (performance.now() - arrived) / 1000);
     } catch (error) {
       if (error instanceof WireError) {
         out.sendError(error.code, error.message, { rid, ...error.extra });
@@ -171,6 +175,7 @@ export function syncSocketEvents(deps: SocketDeps): WSEvents {
   return {
     onOpen: (_event, ws) => {
       out.attach(ws);
+      deps.metrics.connectionOpened();
       if (!deps.admitted) {
         out.sendError('too_many_connections', 'too many connections from this address; wait a minute');
         return;
@@ -203,11 +208,15 @@ export function syncSocketEvents(deps: SocketDeps): WSEvents {
       }
       refusedInRow = 0;
       const data: unknown = event.data;
-      if (typeof data === 'string') onText(data);
-      else if (data instanceof ArrayBuffer) {
+      if (typeof data === 'string') {
+        deps.metrics.received(data);
+        onText(data);
+      } else if (data instanceof ArrayBuffer) {
         // Frames of one connection are handled one after the other, in arrival order (chunks, pushes).
         const bytes = new Uint8Array(data);
-        inOrder = inOrder.then(() => onBinary(bytes));
+        deps.metrics.received(bytes);
+        const arrived = performance.now();
+        inOrder = inOrder.then(() => onBinary(bytes, arrived));
       } else out.sendError('bad_frame', 'unsupported message type');
     },
     onClose: (_event, ws) => {

@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { tokenMatcher } from '../token-matcher.ts';
 import type { Clock } from '../clock.ts';
 import type { WireErrorCode } from '#protocol';
 
@@ -37,12 +37,7 @@ export function createVaultAdmission(options: {
   let window = Math.floor(options.clock.now() / DAY);
   let byAddress = new Map<string, number>();
   let total = 0;
-  const token = options.policy.inviteToken === undefined ? undefined : Buffer.from(options.policy.inviteToken);
-  const inviteOk = (invite: string | undefined): boolean => {
-    if (token === undefined || invite === undefined) return false;
-    const given = Buffer.from(invite);
-    return given.length === token.length && timingSafeEqual(given, token);
-  };
+  const inviteOk = tokenMatcher(options.policy.inviteToken);
   return {
     admit: (address, invite) => {
       const { mode } = options.policy;

@@ -1,6 +1,7 @@
 import type { WSContext } from 'hono/ws';
 import { WIRE_ERRORS, type ErrorFrame, type WireErrorCode } from '#protocol';
 import type { Logger } from '../logger.ts';
+import type { RelayMetrics } from '../metrics/relay-metrics.ts';
 
 /** The parts of the `ws` socket under Hono's context that the relay uses (absent in some test doubles). */
 type RawSocket =
@@ -39,6 +40,7 @@ export function createSocketSender(deps: {
   /** The stream budget's queue level (limits/stream-budget.ts) below which streaming answers send again. */
   drainBelow: number;
   logger: Logger;
+  metrics?: Pick<RelayMetrics, 'sent' | 'refused'>;
 }): SocketSender {
   let socket: WSContext | undefined;
   let closed = false;
@@ -57,6 +59,7 @@ export function createSocketSender(deps: {
       return;
     }
     socket.send(data as string | Uint8Array<ArrayBuffer>);
+    deps.metrics?.sent(data);
   };
   return {
     attach: (ws) => {
@@ -71,6 +74,7 @@ export function createSocketSender(deps: {
     buffered,
     send,
     sendError: (code, message, extra = {}) => {
+      deps.metrics?.refused(code);
       send(JSON.stringify({ type: 'error', code, message, ...extra } satisfies ErrorFrame));
       const closeCode = WIRE_ERRORS[code].close;
       if (closeCode !== undefined) close(closeCode, code);

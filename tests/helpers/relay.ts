@@ -39,6 +39,7 @@ export async function startTestRelay(
     freeDiskBytes?: () => Promise<number>;
     /** A store of the test's own (PostgreSQL, or one wrapped to hold or jitter calls); else SQLite in `dataDir`. */
     store?: RelayStore;
+    metricsToken?: string;
   } = {},
 ): Promise<TestRelay> {
   await ready();
@@ -56,6 +57,7 @@ export async function startTestRelay(
       limits: { ...DEFAULT_LIMITS, ...options.limits },
       trustedProxies: options.trustedProxies ?? [],
       ...(options.vaultCreation === undefined ? {} : { vaultCreation: options.vaultCreation }),
+      ...(options.metricsToken === undefined ? {} : { metricsToken: options.metricsToken }),
     },
     ...(options.freeDiskBytes === undefined ? {} : { freeDiskBytes: options.freeDiskBytes }),
     logger,
