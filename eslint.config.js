@@ -11,6 +11,7 @@ export default defineConfig(
   {
     ignores: [
       'build/',
+      '.relay-build/',
       '.svelte-kit/',
       'node_modules/',
       'data/',

@@ -1,11 +1,14 @@
 /**
- * What one idle WebSocket costs in relay memory, with @hono/node-ws (the relay) against a bare `ws`
+ * What one idle WebSocket costs in relay memory, the relay (a `ws` server on the upgrade event) against a bare `ws`
  * server (the baseline), measured in the same run. Each server runs in its own child process so their
- * heaps do not mix; the client sockets live in this process.
+ * heaps do not mix; the client sockets live in this process. The servers run from an esbuild bundle of this
+ * file under plain Node, as `npm start` runs the relay (scripts/start.mjs), not through tsx.
  *
  * Usage: npm run bench -- relay-idle-sockets [count]   (default 2000 sockets)
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 
@@ -37,7 +40,18 @@ async function serve(kind: 'hono' | 'ws'): Promise<void> {
     const relay = createRelay({
       store: openSqliteStore(':memory:'),
       clock: { now: () => Date.now() },
-      config: { appDir: undefined, publicOrigin: undefined, limits: { ...DEFAULT_LIMITS, connectionsPerMinute: 1e9 } },
+      config: {
+        appDir: undefined,
+        publicOrigin: undefined,
+        // Caps raised for the count measured (one client address): the sockets must stay open to be measured.
+        limits: {
+          ...DEFAULT_LIMITS,
+          connectionsPerMinute: 1e9,
+          maxSocketsPerAddress: COUNT + 10,
+          maxSockets: COUNT + 10,
+          authTimeoutMs: 3_600_000,
+        },
+      },
       logger: createLogger({ level: 'error' }),
       identity: ephemeralRelayIdentity(),
     });
@@ -67,8 +81,29 @@ function ask<T>(child: ChildProcess, message?: string): Promise<T> {
   });
 }
 
-async function measure(kind: 'hono' | 'ws'): Promise<{ perSocket: number; heapPerSocket: number }> {
-  const child = fork(self, ['--serve', kind], { execArgv: ['--import', 'tsx', '--expose-gc'] });
+/** This file bundled as `npm start` bundles the relay (packages external, names not kept). */
+async function bundleSelf(): Promise<{ file: string; remove: () => void }> {
+  const { build } = await import('esbuild');
+  // Inside the project, so the bundle's external packages resolve from its node_modules.
+  const cache = path.join(path.dirname(self), '..', 'node_modules', '.cache');
+  fs.mkdirSync(cache, { recursive: true });
+  const dir = fs.mkdtempSync(path.join(cache, 'carnet-idle-bench-'));
+  const file = path.join(dir, 'bench.mjs');
+  await build({
+    entryPoints: [self],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    outfile: file,
+    logLevel: 'warning',
+  });
+  return { file, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+async function measure(kind: 'hono' | 'ws', bundle: string): Promise<{ perSocket: number; heapPerSocket: number }> {
+  const child = fork(bundle, ['--serve', kind], { execArgv: ['--expose-gc'] });
   const { port } = await ask<{ port: number }>(child);
   await new Promise((r) => setTimeout(r, 300));
   const before = await ask<Sample>(child, 'sample');
@@ -82,6 +117,8 @@ async function measure(kind: 'hono' | 'ws'): Promise<{ perSocket: number; heapPe
   }
   await new Promise((r) => setTimeout(r, 500));
   const after = await ask<Sample>(child, 'sample');
+  const open = sockets.filter((ws) => ws.readyState === WebSocket.OPEN).length;
+  if (open !== COUNT) throw new Error(`${kind}: ${COUNT - open} of ${COUNT} sockets were closed by the server`);
   for (const ws of sockets) ws.terminate();
   child.kill();
   return {
@@ -92,14 +129,21 @@ async function measure(kind: 'hono' | 'ws'): Promise<{ perSocket: number; heapPe
 
 async function main(): Promise<void> {
   console.log(`idle WebSockets: ${COUNT} per server, Node ${process.version}`);
-  const baseline = await measure('ws');
-  const relay = await measure('hono');
+  const bundle = await bundleSelf();
+  let baseline: Awaited<ReturnType<typeof measure>>;
+  let relay: Awaited<ReturnType<typeof measure>>;
+  try {
+    baseline = await measure('ws', bundle.file);
+    relay = await measure('hono', bundle.file);
+  } finally {
+    bundle.remove();
+  }
   const kb = (n: number): string => `${(n / 1024).toFixed(1)} KiB`;
   console.log(
     `baseline  ws WebSocketServer   rss/socket ${kb(baseline.perSocket)}   heap+external/socket ${kb(baseline.heapPerSocket)}`,
   );
   console.log(
-    `relay     @hono/node-ws        rss/socket ${kb(relay.perSocket)}   heap+external/socket ${kb(relay.heapPerSocket)}`,
+    `relay     carnet relay         rss/socket ${kb(relay.perSocket)}   heap+external/socket ${kb(relay.heapPerSocket)}`,
   );
   console.log(
     `ratio relay/baseline           rss ${(relay.perSocket / baseline.perSocket).toFixed(2)}   heap ${(relay.heapPerSocket / baseline.heapPerSocket).toFixed(2)}`,

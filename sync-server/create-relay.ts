@@ -1,8 +1,7 @@
 import { Hono } from 'hono';
 import { serve, type ServerType } from '@hono/node-server';
-import { getConnInfo } from '@hono/node-server/conninfo';
-import { createNodeWebSocket } from '@hono/node-ws';
-import type { WSContext } from 'hono/ws';
+import type { Server } from 'node:http';
+import type { WebSocket } from 'ws';
 import type { AddressInfo } from 'node:net';
 import * as v from 'valibot';
 import { PROTOCOL_VERSION, RELAY_WELL_KNOWN_PATH, RelayWellKnown } from '#protocol';
@@ -24,6 +23,7 @@ import { createStaticApp } from './static-app.ts';
 import type { RelayStore } from './store/relay-store.ts';
 import type { SocketMonitor } from './limits/socket-monitor.ts';
 import { syncSocketEvents } from './sync-socket.ts';
+import { createSyncEndpoint } from './sync-endpoint.ts';
 import { createRelayMetrics, type RelayMetrics } from './metrics/relay-metrics.ts';
 import { instrumentStore } from './metrics/instrument-store.ts';
 import { metricsRoute } from './metrics/metrics-route.ts';
@@ -67,7 +67,7 @@ export interface Relay {
  */
 export function createRelay(deps: RelayDeps): Relay {
   const { clock, config, logger, identity } = deps;
-  const sockets = new Map<WSContext, SocketMonitor>();
+  const sockets = new Map<WebSocket, SocketMonitor>();
   const metrics = createRelayMetrics({ sockets: () => sockets.size, cached: () => hub.cached() });
   const store = instrumentStore(deps.store, metrics);
   const hub = createVaultHub({
@@ -81,10 +81,6 @@ export function createRelay(deps: RelayDeps): Relay {
   // which a forwarding relay controls (a signature made for one relay must not work at another).
   let origin = config.publicOrigin ?? 'http://localhost';
   const app = new Hono();
-  const nodeWs = createNodeWebSocket({ app });
-  const { wss } = nodeWs;
-  // ws closes a socket whose frame exceeds maxPayload with 1009 (message too big) before we ever see it.
-  (wss.options as { maxPayload?: number }).maxPayload = config.limits.maxFrameBytes;
   const connections = createAddressLimiter({ perMinute: config.limits.connectionsPerMinute, clock });
   const gate = createSocketGate({
     perAddress: config.limits.maxSocketsPerAddress,
@@ -136,44 +132,40 @@ export function createRelay(deps: RelayDeps): Relay {
 
   app.get('/metrics', metricsRoute({ token: config.metricsToken, registry: metrics.registry }));
 
-  app.get(
-    '/sync',
-    nodeWs.upgradeWebSocket(
-      (c) => {
-        // The per-address caps (connections, sockets, vault creation) count the trusted-proxy-resolved address.
-        const address = clientAddress(
-          getConnInfo(c).remote.address,
-          c.req.header('x-forwarded-for'),
-          config.trustedProxies ?? [],
-        );
-        return syncSocketEvents({
-          sockets,
-          logger,
-          clock,
-          limits: config.limits,
-          store,
-          hub,
-          identity,
-          origin: () => origin,
-          random: (n) => sodium().randombytes_buf(n),
-          faults: deps.faults ?? {},
-          admitted: connections.admit(address),
-          address,
-          gate,
-          admission,
-          disk,
-          metrics,
-        });
-      },
-      // @hono/node-ws 1.3.1 builds an ErrorEvent, which Node 20 lacks: a socket error lands here instead of
-      // onError. The socket still closes (and onClose cleans up); we only log it.
-      {
-        onError: (error: unknown) =>
-          logger.debug('socket error', { error: error instanceof Error ? error : String(error) }),
-      },
-    ),
-    (c) => c.text('This endpoint speaks WebSocket only.', 426, { Upgrade: 'websocket' }),
-  );
+  const endpoint = createSyncEndpoint({
+    path: '/sync',
+    maxPayload: config.limits.maxFrameBytes,
+    logger,
+    events: (request) => {
+      // The per-address caps (connections, sockets, vault creation) count the trusted-proxy-resolved address.
+      const forwarded = request.headers['x-forwarded-for'];
+      const address = clientAddress(
+        request.socket.remoteAddress,
+        Array.isArray(forwarded) ? forwarded.join(',') : forwarded,
+        config.trustedProxies ?? [],
+      );
+      return syncSocketEvents({
+        sockets,
+        logger,
+        clock,
+        limits: config.limits,
+        store,
+        hub,
+        identity,
+        origin: () => origin,
+        random: (n) => sodium().randombytes_buf(n),
+        faults: deps.faults ?? {},
+        admitted: connections.admit(address),
+        address,
+        gate,
+        admission,
+        disk,
+        metrics,
+      });
+    },
+  });
+  // A plain GET (no upgrade) reaches Hono; an upgrade goes to the endpoint above.
+  app.get('/sync', (c) => c.text('This endpoint speaks WebSocket only.', 426, { Upgrade: 'websocket' }));
 
   // Parsed with the schema clients read it with, so the relay never publishes a descriptor they would refuse.
   app.get(RELAY_WELL_KNOWN_PATH, (c) =>
@@ -207,7 +199,7 @@ export function createRelay(deps: RelayDeps): Relay {
           resolve({ port: info.port, server: s });
         });
         s.once('error', reject);
-        nodeWs.injectWebSocket(s);
+        endpoint.attach(s as Server);
         server = s;
       }),
     socketCount: () => sockets.size,
@@ -219,9 +211,7 @@ export function createRelay(deps: RelayDeps): Relay {
       clearInterval(sweep);
       for (const ws of sockets.keys()) ws.close(1001, 'relay shutting down');
       // Sockets that ignore the close handshake are cut after a grace period.
-      const grace = setTimeout(() => {
-        for (const client of wss.clients) client.terminate();
-      }, 1000);
+      const grace = setTimeout(() => endpoint.terminateAll(), 1000);
       grace.unref();
       if (server !== undefined) {
         const s = server;
@@ -231,7 +221,7 @@ export function createRelay(deps: RelayDeps): Relay {
         });
       }
       clearTimeout(grace);
-      for (const client of wss.clients) client.terminate();
+      endpoint.terminateAll();
       await backfill;
       await store.close();
     },

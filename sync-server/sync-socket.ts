@@ -1,4 +1,4 @@
-import type { WSContext, WSEvents } from 'hono/ws';
+import type { WebSocket } from 'ws';
 import { NOTICE } from '#protocol';
 import type { Clock } from './clock.ts';
 import { createTokenBucket } from './limits/token-bucket.ts';
@@ -27,8 +27,16 @@ const MAX_RATE_REFUSALS = 50;
 const PRESENCE_PER_SECOND = 20;
 
 export interface SocketRegistry {
-  set(ws: WSContext, monitor: SocketMonitor): void;
-  delete(ws: WSContext): void;
+  set(ws: WebSocket, monitor: SocketMonitor): void;
+  delete(ws: WebSocket): void;
+}
+
+/** What the relay's `/sync` endpoint (sync-endpoint.ts) calls for one connection. */
+export interface SocketEvents {
+  onOpen(ws: WebSocket): void;
+  /** A text message (the JSON handshake) as a string, a binary one as its bytes. */
+  onMessage(data: string | Uint8Array): void;
+  onClose(ws: WebSocket): void;
 }
 
 export interface SocketDeps {
@@ -58,7 +66,7 @@ export interface SocketDeps {
  * file ties them to the socket's life (admission, rate, auth timeout, stall monitor). Every refusal is an error
  * frame with a wire code; an unexpected exception becomes `internal`, logged with a correlation id, never a crash.
  */
-export function syncSocketEvents(deps: SocketDeps): WSEvents {
+export function syncSocketEvents(deps: SocketDeps): SocketEvents {
   const bucket = createTokenBucket({
     perSecond: deps.limits.messagesPerSecond,
     burst: deps.limits.messageBurst,
@@ -173,7 +181,7 @@ export function syncSocketEvents(deps: SocketDeps): WSEvents {
   };
 
   return {
-    onOpen: (_event, ws) => {
+    onOpen: (ws) => {
       out.attach(ws);
       deps.metrics.connectionOpened();
       if (!deps.admitted) {
@@ -196,8 +204,7 @@ export function syncSocketEvents(deps: SocketDeps): WSEvents {
       }, deps.limits.authTimeoutMs);
       authTimer.unref();
     },
-    onMessage: (event, ws) => {
-      out.attach(ws);
+    onMessage: (data) => {
       if (!bucket.take()) {
         if (++refusedInRow > MAX_RATE_REFUSALS) out.close(1008, 'rate_limited');
         else
@@ -207,19 +214,15 @@ export function syncSocketEvents(deps: SocketDeps): WSEvents {
         return;
       }
       refusedInRow = 0;
-      const data: unknown = event.data;
-      if (typeof data === 'string') {
-        deps.metrics.received(data);
-        onText(data);
-      } else if (data instanceof ArrayBuffer) {
+      deps.metrics.received(data);
+      if (typeof data === 'string') onText(data);
+      else {
         // Frames of one connection are handled one after the other, in arrival order (chunks, pushes).
-        const bytes = new Uint8Array(data);
-        deps.metrics.received(bytes);
         const arrived = performance.now();
-        inOrder = inOrder.then(() => onBinary(bytes, arrived));
-      } else out.sendError('bad_frame', 'unsupported message type');
+        inOrder = inOrder.then(() => onBinary(data, arrived));
+      }
     },
-    onClose: (_event, ws) => {
+    onClose: (ws) => {
       out.markClosed();
       clearTimeout(authTimer);
       ctx.auth?.vault.sessions.delete(self);

@@ -1,21 +1,11 @@
-import type { WSContext } from 'hono/ws';
+import type { WebSocket } from 'ws';
 import { WIRE_ERRORS, type ErrorFrame, type WireErrorCode } from '#protocol';
 import type { Logger } from '../logger.ts';
 import type { RelayMetrics } from '../metrics/relay-metrics.ts';
 
-/** The parts of the `ws` socket under Hono's context that the relay uses (absent in some test doubles). */
-type RawSocket =
-  | {
-      bufferedAmount?: number;
-      ping?: () => void;
-      terminate?: () => void;
-      on?: (event: 'pong', listener: () => void) => void;
-    }
-  | undefined;
-
 /** Everything one connection sends, and the three ways it ends (close frame, error close, TCP cut). */
 export interface SocketSender {
-  attach: (ws: WSContext) => void;
+  attach: (ws: WebSocket) => void;
   readonly closed: boolean;
   /** The peer closed: nothing more is sent. */
   markClosed: () => void;
@@ -42,10 +32,9 @@ export function createSocketSender(deps: {
   logger: Logger;
   metrics?: Pick<RelayMetrics, 'sent' | 'refused'>;
 }): SocketSender {
-  let socket: WSContext | undefined;
+  let socket: WebSocket | undefined;
   let closed = false;
-  const raw = (): RawSocket => socket?.raw as RawSocket;
-  const buffered = (): number => raw()?.bufferedAmount ?? 0;
+  const buffered = (): number => socket?.bufferedAmount ?? 0;
   const close = (code: number, reason: string): void => {
     if (closed) return;
     closed = true;
@@ -58,7 +47,7 @@ export function createSocketSender(deps: {
       close(1013, 'slow_consumer');
       return;
     }
-    socket.send(data as string | Uint8Array<ArrayBuffer>);
+    socket.send(data);
     deps.metrics?.sent(data);
   };
   return {
@@ -84,7 +73,7 @@ export function createSocketSender(deps: {
       if (closed) return;
       deps.logger.info('socket cut', { why, buffered: buffered() });
       closed = true;
-      raw()?.terminate?.();
+      socket?.terminate();
     },
     drained: async () => {
       // One turn of the event loop every time: a fast reader never fills the queue, and without it a whole
@@ -93,7 +82,11 @@ export function createSocketSender(deps: {
       while (!closed && buffered() > deps.drainBelow) await new Promise((r) => setTimeout(r, 5));
       return !closed;
     },
-    ping: () => raw()?.ping?.(),
-    onPong: (listener) => raw()?.on?.('pong', listener),
+    ping: () => {
+      if (!closed) socket?.ping();
+    },
+    onPong: (listener) => {
+      socket?.on('pong', listener);
+    },
   };
 }
