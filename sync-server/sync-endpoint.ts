@@ -44,8 +44,10 @@ export function createSyncEndpoint(options: {
       refuse(socket, '400 Bad Request');
       return;
     }
+    // Made here, not in the callback: a closure naming `request` would keep the whole request (headers, streams)
+    // alive for as long as the connection lasts.
+    const events = options.events(request);
     wss.handleUpgrade(request, socket, head, (ws) => {
-      const events = options.events(request);
       ws.on('message', (data, isBinary) => {
         events.onMessage(isBinary ? bytesOf(data) : textOf(data));
       });
