@@ -21,8 +21,7 @@ import type { Logger } from './logger.ts';
 import { securityHeaders } from './security-headers.ts';
 import { createStaticApp } from './static-app.ts';
 import type { RelayStore } from './store/relay-store.ts';
-import type { SocketMonitor } from './limits/socket-monitor.ts';
-import { syncSocketEvents } from './sync-socket.ts';
+import { socketShared, SyncConnection } from './sync-socket.ts';
 import { createSyncEndpoint } from './sync-endpoint.ts';
 import { createRelayMetrics, type RelayMetrics } from './metrics/relay-metrics.ts';
 import { instrumentStore } from './metrics/instrument-store.ts';
@@ -67,7 +66,7 @@ export interface Relay {
  */
 export function createRelay(deps: RelayDeps): Relay {
   const { clock, config, logger, identity } = deps;
-  const sockets = new Map<WebSocket, SocketMonitor>();
+  const sockets = new Map<WebSocket, SyncConnection>();
   const metrics = createRelayMetrics({ sockets: () => sockets.size, cached: () => hub.cached() });
   const store = instrumentStore(deps.store, metrics);
   const hub = createVaultHub({
@@ -100,7 +99,7 @@ export function createRelay(deps: RelayDeps): Relay {
   // One sweep for every socket (not a timer each): stalled queues and missed pings are cut here.
   const sweep = setInterval(() => {
     const now = clock.now();
-    for (const monitor of sockets.values()) monitor.tick(now);
+    for (const connection of sockets.values()) connection.tick(now);
   }, 1000);
   sweep.unref();
   const staticApp = config.appDir === undefined ? undefined : createStaticApp(config.appDir);
@@ -132,11 +131,27 @@ export function createRelay(deps: RelayDeps): Relay {
 
   app.get('/metrics', metricsRoute({ token: config.metricsToken, registry: metrics.registry }));
 
+  const shared = socketShared({
+    sockets,
+    logger,
+    clock,
+    limits: config.limits,
+    store,
+    hub,
+    identity,
+    origin: () => origin,
+    random: (n) => sodium().randombytes_buf(n),
+    faults: deps.faults ?? {},
+    gate,
+    admission,
+    disk,
+    metrics,
+  });
   const endpoint = createSyncEndpoint({
     path: '/sync',
     maxPayload: config.limits.maxFrameBytes,
     logger,
-    events: (request) => {
+    connect: (request) => {
       // The per-address caps (connections, sockets, vault creation) count the trusted-proxy-resolved address.
       const forwarded = request.headers['x-forwarded-for'];
       const address = clientAddress(
@@ -144,24 +159,7 @@ export function createRelay(deps: RelayDeps): Relay {
         Array.isArray(forwarded) ? forwarded.join(',') : forwarded,
         config.trustedProxies ?? [],
       );
-      return syncSocketEvents({
-        sockets,
-        logger,
-        clock,
-        limits: config.limits,
-        store,
-        hub,
-        identity,
-        origin: () => origin,
-        random: (n) => sodium().randombytes_buf(n),
-        faults: deps.faults ?? {},
-        admitted: connections.admit(address),
-        address,
-        gate,
-        admission,
-        disk,
-        metrics,
-      });
+      return new SyncConnection(shared, address, connections.admit(address));
     },
   });
   // A plain GET (no upgrade) reaches Hono; an upgrade goes to the endpoint above.

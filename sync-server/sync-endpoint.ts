@@ -34,7 +34,7 @@ export function createSyncEndpoint(options: {
   /** `ws` closes a socket whose frame exceeds it with 1009 (message too big) before the relay sees the frame. */
   maxPayload: number;
   /** The handlers of one new connection, given its upgrade request (for the client's address). */
-  events: (request: IncomingMessage) => SocketEvents;
+  connect: (request: IncomingMessage) => SocketEvents;
   logger: Logger;
 }): SyncEndpoint {
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload });
@@ -46,11 +46,12 @@ export function createSyncEndpoint(options: {
     }
     // Made here, not in the callback: a closure naming `request` would keep the whole request (headers, streams)
     // alive for as long as the connection lasts.
-    const events = options.events(request);
+    const events = options.connect(request);
     wss.handleUpgrade(request, socket, head, (ws) => {
       ws.on('message', (data, isBinary) => {
         events.onMessage(isBinary ? bytesOf(data) : textOf(data));
       });
+      ws.on('pong', () => events.onPong());
       ws.on('close', () => events.onClose(ws));
       // The socket closes after an error (and onClose cleans up): it is only logged.
       ws.on('error', (error) => options.logger.debug('socket error', { error }));

@@ -5,21 +5,33 @@ export interface TokenBucket {
   take(cost?: number): boolean;
 }
 
+/** A class, not a closure: every connection holds two, and methods on the prototype cost nothing per bucket. */
+class RefillingBucket implements TokenBucket {
+  #tokens: number;
+  #last: number;
+  constructor(
+    private readonly perSecond: number,
+    private readonly burst: number,
+    private readonly clock: Clock,
+  ) {
+    this.#tokens = burst;
+    this.#last = clock.now();
+  }
+
+  take(cost = 1): boolean {
+    const now = this.clock.now();
+    this.#tokens = Math.min(this.burst, this.#tokens + ((now - this.#last) / 1000) * this.perSecond);
+    this.#last = now;
+    if (this.#tokens < cost) return false;
+    this.#tokens -= cost;
+    return true;
+  }
+}
+
 /**
  * A token bucket: `burst` tokens at most, refilled at `perSecond`. Time comes from the injected clock,
  * so limits are tested without sleeping.
  */
 export function createTokenBucket(options: { perSecond: number; burst: number; clock: Clock }): TokenBucket {
-  let tokens = options.burst;
-  let last = options.clock.now();
-  return {
-    take: (cost = 1) => {
-      const now = options.clock.now();
-      tokens = Math.min(options.burst, tokens + ((now - last) / 1000) * options.perSecond);
-      last = now;
-      if (tokens < cost) return false;
-      tokens -= cost;
-      return true;
-    },
-  };
+  return new RefillingBucket(options.perSecond, options.burst, options.clock);
 }

@@ -27,6 +27,20 @@ describe('relay abuse limits over a real socket', () => {
     ok.ws.close();
   });
 
+  it('ends a connection that does not authenticate in time with auth_timeout (1008)', async () => {
+    sut = await startTestRelay({ limits: { authTimeoutMs: 300 } });
+    const idle = await openTestSocket(sut.wsUrl);
+    const started = Date.now();
+    const answered = idle.next();
+    expect(await answered).toMatchObject({ type: 'error', code: 'auth_timeout' });
+    expect((await idle.closed).code).toBe(1008);
+    // The relay-wide sweep checks the deadline about once a second.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+    expect(Date.now() - started).toBeLessThan(3000);
+    const relay = sut.relay;
+    await expect.poll(() => relay.socketCount()).toBe(0);
+  });
+
   it('answers each rate limit with its code', async () => {
     let now = 1_000_000;
     sut = await startTestRelay({ clock: { now: () => now }, limits: { messagesPerSecond: 5, messageBurst: 5 } });
