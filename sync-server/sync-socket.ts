@@ -25,6 +25,8 @@ import type { RelayMetrics } from './metrics/relay-metrics.ts';
 const MAX_RATE_REFUSALS = 50;
 /** Presence frames per second a connection may send before they are dropped (§12.3). */
 const PRESENCE_PER_SECOND = 20;
+/** Where every connection's frame chain starts: one settled promise for all. */
+const SETTLED: Promise<void> = Promise.resolve();
 
 /** The open connections, each swept about once a second (stall, ping, authentication deadline). */
 export interface SocketRegistry {
@@ -103,7 +105,7 @@ export class SyncConnection implements SessionContext, HubSession, SocketEvents 
   #entered = false;
   /** When the connection must have authenticated by (checked by the sweep); 0 once it has, or never opened. */
   #authBy = 0;
-  #inOrder: Promise<void> = Promise.resolve();
+  #inOrder: Promise<void> = SETTLED;
   /** rid of the frame being handled, echoed in the SESSION that answers AUTH or VAULT_CREATE. */
   #currentRid = 0;
 
