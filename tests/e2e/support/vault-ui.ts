@@ -230,6 +230,19 @@ export async function waitForUpload(page: Page, name: string, outcome: 'added' |
   return message;
 }
 
+/**
+ * Waits for the service worker's one-time "works without a network" notice (a fresh context installs the worker)
+ * and dismisses it, so it cannot shift the page under a later click when it appears or fades.
+ */
+export async function dismissOfflineNotice(page: Page): Promise<void> {
+  const notice = page.getByRole('region', { name: 'Messages' }).getByRole('listitem').filter({
+    hasText: 'Carnet now works without a network.',
+  });
+  await expect(notice).toBeVisible({ timeout: 60_000 });
+  await notice.getByRole('button', { name: 'Dismiss' }).click();
+  await expect(notice).toHaveCount(0);
+}
+
 /** Waits until every edit is committed to IndexedDB (the header says "Saved on this device"). */
 export async function waitUntilSaved(page: Page): Promise<void> {
   await expect(page.getByRole('status', { name: 'Save status' })).toContainText('Saved on this device');
